@@ -2,4 +2,8 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod cwm;
+pub mod provision;
+pub mod requirements;
 pub mod sandbox;
+pub mod secrets;
