@@ -1,0 +1,320 @@
+//! Step 2: the API member.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Outcome, ProvisionError, RoleSummary, Session, MAX_IDENTIFIER_LENGTH};
+use crate::cwm::models::{ApiMember, NamedItem, NewApiMember, PatchOperation, Reference};
+
+/// The API member's name: first name "Visionary 360", last name "API".
+pub const DEFAULT_MEMBER_NAME: &str = "Visionary 360 API";
+
+/// ConnectWise's maximum length of an API member's name.
+const MAX_NAME_LENGTH: usize = 30;
+
+/// The lists the member pickers offer, and the defaults taken from the administrator's own
+/// member record.
+#[derive(Debug, Clone, Default)]
+pub struct MemberChoices {
+    pub levels: Vec<NamedItem>,
+    pub locations: Vec<NamedItem>,
+    pub departments: Vec<NamedItem>,
+    pub time_zones: Vec<NamedItem>,
+    pub default_level: Option<i64>,
+    pub default_location: Option<i64>,
+    pub default_department: Option<i64>,
+    pub default_time_zone: Option<i64>,
+}
+
+impl MemberChoices {
+    /// Builds a member spec from the defaults: the administrator's own values where set, else
+    /// the first entry of each list (for levels, level 1, the highest).
+    pub fn default_spec(&self, identifier: &str) -> Result<MemberSpec, ProvisionError> {
+        let pick = |default: Option<i64>, items: &[NamedItem], field: &'static str| {
+            default
+                .filter(|id| items.iter().any(|item| item.id == *id))
+                .or_else(|| items.iter().map(|item| item.id).min())
+                .ok_or_else(|| ProvisionError::InvalidInput {
+                    field,
+                    value: String::new(),
+                    fix: format!("the site lists no {field}; create one in the web UI first"),
+                })
+        };
+        Ok(MemberSpec {
+            identifier: identifier.to_owned(),
+            name: DEFAULT_MEMBER_NAME.to_owned(),
+            level_id: pick(self.default_level, &self.levels, "structure level")?,
+            location_id: pick(self.default_location, &self.locations, "location")?,
+            department_id: pick(self.default_department, &self.departments, "business unit")?,
+            time_zone_id: self
+                .default_time_zone
+                .filter(|id| self.time_zones.iter().any(|item| item.id == *id)),
+        })
+    }
+}
+
+/// The API member's wanted identifier, name and references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSpec {
+    pub identifier: String,
+    pub name: String,
+    pub level_id: i64,
+    pub location_id: i64,
+    pub department_id: i64,
+    pub time_zone_id: Option<i64>,
+}
+
+/// One difference between an existing member and what the tools need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberChange {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberStatus {
+    pub id: i64,
+    pub identifier: String,
+    pub outcome: Outcome,
+    /// Changes proposed for an existing member and not yet made, because they were not confirmed.
+    pub pending_changes: Vec<MemberChange>,
+}
+
+pub fn validate_identifier(identifier: &str) -> Result<(), ProvisionError> {
+    let invalid = |fix: String| ProvisionError::InvalidInput {
+        field: "API member identifier",
+        value: identifier.to_owned(),
+        fix,
+    };
+    if identifier.is_empty() {
+        return Err(invalid("enter an identifier such as V360API".into()));
+    }
+    if identifier.chars().count() > MAX_IDENTIFIER_LENGTH {
+        return Err(invalid(format!(
+            "ConnectWise allows at most {MAX_IDENTIFIER_LENGTH} characters; shorten it"
+        )));
+    }
+    if !identifier
+        .chars()
+        .all(|character| character.is_ascii_alphanumeric() || character == '_' || character == '-')
+    {
+        return Err(invalid(
+            "use only letters, digits, '-' and '_', with no spaces".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Session {
+    /// Reads the picker lists and the administrator's own member record, all at once.
+    pub async fn member_choices(&self) -> Result<MemberChoices, ProvisionError> {
+        let client = &self.client;
+        let admin_record = async {
+            match self.admin.id {
+                Some(id) => client.member(id).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (levels, locations, departments, time_zones, admin) = tokio::try_join!(
+            client.structure_levels(),
+            client.locations(),
+            client.departments(),
+            client.time_zones(),
+            admin_record,
+        )?;
+        let id_of = |reference: Option<&Reference>| reference.map(|reference| reference.id);
+        Ok(MemberChoices {
+            default_level: admin
+                .as_ref()
+                .and_then(|m| id_of(m.structure_level.as_ref())),
+            default_location: admin.as_ref().and_then(|m| {
+                id_of(m.default_location.as_ref()).or(id_of(m.security_location.as_ref()))
+            }),
+            default_department: admin
+                .as_ref()
+                .and_then(|m| id_of(m.default_department.as_ref())),
+            default_time_zone: admin.as_ref().and_then(|m| id_of(m.time_zone.as_ref())),
+            levels,
+            locations,
+            departments,
+            time_zones,
+        })
+    }
+
+    /// Finds the API member by identifier or creates it with the role.
+    ///
+    /// An existing member with another role, or an inactive one, gets the change only when
+    /// `apply_changes` is set; otherwise the change is returned as pending.
+    pub async fn ensure_member(
+        &self,
+        spec: &MemberSpec,
+        role: &RoleSummary,
+        apply_changes: bool,
+    ) -> Result<MemberStatus, ProvisionError> {
+        validate_identifier(&spec.identifier)?;
+        if spec.name.trim().is_empty() || spec.name.chars().count() > MAX_NAME_LENGTH {
+            return Err(ProvisionError::InvalidInput {
+                field: "API member name",
+                value: spec.name.clone(),
+                fix: format!("enter 1 to {MAX_NAME_LENGTH} characters"),
+            });
+        }
+
+        if let Some(existing) = self.client.find_api_member(&spec.identifier).await? {
+            return self.reconcile_member(existing, role, apply_changes).await;
+        }
+        if self.client.find_member(&spec.identifier).await?.is_some() {
+            return Err(ProvisionError::IdentifierConflict {
+                identifier: spec.identifier.clone(),
+            });
+        }
+
+        let body = NewApiMember {
+            identifier: spec.identifier.clone(),
+            name: spec.name.trim().to_owned(),
+            security_role: Reference::to(role.id),
+            structure_level: Reference::to(spec.level_id),
+            security_location: Reference::to(spec.location_id),
+            default_location: Reference::to(spec.location_id),
+            default_department: Reference::to(spec.department_id),
+            time_zone: spec.time_zone_id.map(Reference::to),
+        };
+        let created = match self.client.create_api_member(&body).await {
+            Ok(member) => member,
+            Err(error)
+                if error.is_transport() || error.api().is_some_and(|api| api.is_duplicate()) =>
+            {
+                tracing::warn!(
+                    "creating API member failed ({error}); looking it up before deciding"
+                );
+                match self.client.find_api_member(&spec.identifier).await? {
+                    Some(member) => member,
+                    None => return Err(error.into()),
+                }
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(MemberStatus {
+            id: created.id,
+            identifier: created.identifier,
+            outcome: Outcome::Created,
+            pending_changes: Vec::new(),
+        })
+    }
+
+    /// Like [`Session::ensure_member`], but reads the picker lists and takes their defaults
+    /// only when the member must be created, which saves five requests on a re-run.
+    pub async fn ensure_member_with_defaults(
+        &self,
+        identifier: &str,
+        role: &RoleSummary,
+        apply_changes: bool,
+    ) -> Result<MemberStatus, ProvisionError> {
+        validate_identifier(identifier)?;
+        if let Some(existing) = self.client.find_api_member(identifier).await? {
+            return self.reconcile_member(existing, role, apply_changes).await;
+        }
+        let spec = self.member_choices().await?.default_spec(identifier)?;
+        self.ensure_member(&spec, role, apply_changes).await
+    }
+
+    async fn reconcile_member(
+        &self,
+        existing: ApiMember,
+        role: &RoleSummary,
+        apply_changes: bool,
+    ) -> Result<MemberStatus, ProvisionError> {
+        let mut changes = Vec::new();
+        let mut operations = Vec::new();
+        let current_role = existing.security_role.as_ref();
+        if current_role.map(|reference| reference.id) != Some(role.id) {
+            changes.push(MemberChange {
+                field: "security role".into(),
+                from: current_role
+                    .map(Reference::label)
+                    .unwrap_or_else(|| "none".into()),
+                to: role.name.clone(),
+            });
+            operations.push(PatchOperation::replace(
+                "securityRole",
+                json!({ "id": role.id }),
+            ));
+        }
+        if existing.inactive_flag.unwrap_or(false) {
+            changes.push(MemberChange {
+                field: "status".into(),
+                from: "inactive".into(),
+                to: "active".into(),
+            });
+            operations.push(PatchOperation::replace("inactiveFlag", json!(false)));
+        }
+
+        if changes.is_empty() {
+            return Ok(MemberStatus {
+                id: existing.id,
+                identifier: existing.identifier,
+                outcome: Outcome::Reused,
+                pending_changes: Vec::new(),
+            });
+        }
+        if !apply_changes {
+            return Ok(MemberStatus {
+                id: existing.id,
+                identifier: existing.identifier,
+                outcome: Outcome::Reused,
+                pending_changes: changes,
+            });
+        }
+        let patched = self
+            .client
+            .patch_api_member(existing.id, &operations)
+            .await?;
+        tracing::info!(member = %patched.identifier, "API member changed: {changes:?}");
+        Ok(MemberStatus {
+            id: patched.id,
+            identifier: patched.identifier,
+            outcome: Outcome::Changed,
+            pending_changes: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_rules() {
+        assert!(validate_identifier("V360API").is_ok());
+        assert!(validate_identifier("V360API-ERC").is_ok());
+        assert!(validate_identifier("").is_err());
+        assert!(validate_identifier("V360APIEMAILRECONN").is_err());
+        let error = validate_identifier("V360 API").expect_err("space rejected");
+        assert!(error.to_string().contains("no spaces"), "{error}");
+    }
+
+    #[test]
+    fn default_spec_prefers_admin_values() {
+        let item = |id, name: &str| NamedItem {
+            id,
+            name: name.into(),
+            identifier: None,
+        };
+        let choices = MemberChoices {
+            levels: vec![item(2, "Region"), item(1, "Corporate")],
+            locations: vec![item(5, "Main"), item(6, "Remote")],
+            departments: vec![item(9, "Services")],
+            time_zones: vec![],
+            default_level: None,
+            default_location: Some(6),
+            default_department: Some(42),
+            default_time_zone: Some(3),
+        };
+        let spec = choices.default_spec("V360API").expect("spec");
+        assert_eq!(spec.level_id, 1, "level 1 is the highest");
+        assert_eq!(spec.location_id, 6);
+        assert_eq!(spec.department_id, 9, "unknown default falls back");
+        assert_eq!(spec.time_zone_id, None);
+    }
+}

@@ -1,0 +1,148 @@
+//! The provisioning engine: the steps of the flow, with no terminal UI and no printing.
+//!
+//! Both the wizard and `apply` drive a [`Session`]. Every step starts by reading, so a re-run
+//! after any failure finishes the job without creating a second role or member. A POST is never
+//! repeated after a transport error: the engine looks the object up again and decides from what
+//! the site holds.
+
+mod error;
+pub mod guidance;
+mod key;
+mod member;
+mod role;
+
+use serde::Serialize;
+
+pub use error::ProvisionError;
+pub use key::KeyStatus;
+pub use member::{MemberChange, MemberChoices, MemberSpec, MemberStatus, DEFAULT_MEMBER_NAME};
+pub use role::{RoleStatus, RoleSummary};
+
+use crate::cwm::models::{CompanyInfo, MemberReference, SystemInfo};
+use crate::cwm::{Client, Credentials};
+use crate::requirements::{compare, Level, Requirement, Requirements, Verb};
+
+/// The default API member identifier.
+pub const DEFAULT_MEMBER_IDENTIFIER: &str = "V360API";
+
+/// ConnectWise's maximum length of a member identifier.
+pub const MAX_IDENTIFIER_LENGTH: usize = 15;
+
+/// ConnectWise's maximum length of a security role name.
+pub const MAX_ROLE_NAME_LENGTH: usize = 30;
+
+/// The effect of a step on an object of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Created,
+    Reused,
+    Changed,
+}
+
+/// A connection checked end to end: codebase found, the key accepted, and the administrator's
+/// permissions read.
+#[derive(Debug, Clone)]
+pub struct Session {
+    client: Client,
+    pub company: CompanyInfo,
+    pub system: SystemInfo,
+    /// The member the administrator's key belongs to.
+    pub admin: MemberReference,
+}
+
+/// Permissions the administrator's own key needs to create the role and the member.
+fn admin_requirements() -> Requirements {
+    let line = |function: &str, verb| Requirement {
+        module: "System".into(),
+        function: function.into(),
+        verb,
+        level: Level::All,
+        optional: false,
+    };
+    Requirements {
+        lines: vec![
+            line("Security", Verb::Add),
+            line("Security", Verb::Inquire),
+            line("Member Maintenance", Verb::Add),
+            line("Member Maintenance", Verb::Edit),
+            line("Member Maintenance", Verb::Inquire),
+        ],
+    }
+}
+
+impl Session {
+    /// Discovers the codebase, checks the administrator's key with `/system/info`, and reads the
+    /// administrator's own permissions before anything is changed.
+    pub async fn connect(site: &str, credentials: Credentials) -> Result<Session, ProvisionError> {
+        validate_client_id(&credentials.client_id)?;
+        let (client, company) = Client::discover(site, credentials).await?;
+        let (system, security) = tokio::try_join!(client.system_info(), client.my_security())?;
+
+        let checklist = compare(&admin_requirements(), &security);
+        let missing: Vec<_> = checklist.unmet().cloned().collect();
+        if !missing.is_empty() {
+            return Err(ProvisionError::AdminLacksPermissions { missing });
+        }
+        let admin = security
+            .iter()
+            .find_map(|entry| entry.member.clone())
+            .unwrap_or_default();
+
+        Ok(Session {
+            client,
+            company,
+            system,
+            admin,
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// Checks that a client ID looks like the GUID ConnectWise issues, before any request.
+pub fn validate_client_id(client_id: &str) -> Result<(), ProvisionError> {
+    let trimmed = client_id.trim();
+    let groups: Vec<&str> = trimmed.split('-').collect();
+    let lengths = [8, 4, 4, 4, 12];
+    let is_guid = groups.len() == lengths.len()
+        && groups.iter().zip(lengths).all(|(group, length)| {
+            group.len() == length && group.chars().all(|c| c.is_ascii_hexdigit())
+        });
+    if is_guid {
+        Ok(())
+    } else {
+        Err(ProvisionError::InvalidInput {
+            field: "client ID",
+            value: client_id.to_owned(),
+            fix: "it must be a GUID such as 3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f; use the client \
+                  ID registered for this integration at developer.connectwise.com/ClientID"
+                .into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guid_client_id_accepted() {
+        assert!(validate_client_id("3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f").is_ok());
+    }
+
+    #[test]
+    fn malformed_client_id_rejected() {
+        for value in [
+            "",
+            "abc",
+            "3f2c9a4e1b7d4c8e9f002a6b5c7d8e9f",
+            "zf2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f",
+        ] {
+            let error = validate_client_id(value).expect_err("rejected");
+            assert!(error.to_string().contains("GUID"), "{value}: {error}");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Helpers shared by the integration tests: a `cwm-sandbox` process and its control paths.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+/// A running `cwm-sandbox` binary, killed on drop.
+pub struct SandboxProcess {
+    child: Child,
+    pub url: String,
+    pub company_id: String,
+    pub client_id: String,
+    pub admin_public_key: String,
+    pub admin_private_key: String,
+}
+
+impl SandboxProcess {
+    pub fn start() -> SandboxProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cwm-sandbox"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cwm-sandbox starts");
+        let stdout = child.stdout.take().expect("sandbox stdout is piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("sandbox prints its start-up line");
+        let info: Value = serde_json::from_str(&line).expect("start-up line is JSON");
+        let field = |key: &str| {
+            info[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("start-up line lacks {key}: {line}"))
+                .to_owned()
+        };
+        SandboxProcess {
+            url: field("url"),
+            company_id: field("company_id"),
+            client_id: field("client_id"),
+            admin_public_key: field("admin_public_key"),
+            admin_private_key: field("admin_private_key"),
+            child,
+        }
+    }
+
+    pub fn control_post(&self, path: &str, body: Value) -> Value {
+        let response = http::post(&format!("{}{path}", self.url), &body);
+        assert!(
+            response.0 < 300,
+            "POST {path} returned {}: {}",
+            response.0,
+            response.1
+        );
+        serde_json::from_str(&response.1).unwrap_or(Value::Null)
+    }
+
+    pub fn control_get(&self, path: &str) -> Value {
+        let (status, text) = http::get(&format!("{}{path}", self.url));
+        assert_eq!(status, 200, "GET {path}: {text}");
+        serde_json::from_str(&text).expect("control path returns JSON")
+    }
+
+    pub fn request_log(&self) -> Vec<Value> {
+        self.control_get("/__sandbox/requests")
+            .as_array()
+            .cloned()
+            .expect("request log is an array")
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Small synchronous HTTP helpers for control paths, built on a private tokio runtime so the
+/// tests need no blocking client feature.
+mod http {
+    use serde_json::Value;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("test runtime starts")
+    }
+
+    pub fn post(url: &str, body: &Value) -> (u16, String) {
+        runtime().block_on(async {
+            let response = reqwest::Client::new()
+                .post(url)
+                .json(body)
+                .send()
+                .await
+                .expect("control POST is answered");
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap_or_default())
+        })
+    }
+
+    pub fn get(url: &str) -> (u16, String) {
+        runtime().block_on(async {
+            let response = reqwest::get(url).await.expect("control GET is answered");
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap_or_default())
+        })
+    }
+}
