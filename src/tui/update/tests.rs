@@ -1,0 +1,688 @@
+//! Transitions of `update`, driven by messages alone: no terminal, no network.
+
+use crossterm::event::KeyCode;
+use secrecy::ExposeSecret;
+
+use super::update;
+use crate::provision::Outcome;
+use crate::tui::command::Command;
+use crate::tui::fixtures::*;
+use crate::tui::message::{ExitSignal, Msg};
+use crate::tui::model::{Exit, KeyringOutcome, RequestKind, Step};
+
+#[test]
+fn enter_on_connect_starts_connect() {
+    let mut model = demo_model();
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::Connect {
+        site, credentials, ..
+    }) = command
+    else {
+        panic!("expected a connect command, got {command:?}");
+    };
+    assert_eq!(site, "http://127.0.0.1:9");
+    assert_eq!(credentials.company_id, "sandbox");
+    assert_eq!(
+        credentials.key.private_key.expose_secret(),
+        ADMIN_PRIVATE_KEY
+    );
+    assert_eq!(
+        model.pending.map(|pending| pending.kind),
+        Some(RequestKind::Connect)
+    );
+}
+
+#[test]
+fn connect_success_opens_role_step() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    let command = update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(command.is_none());
+    assert_eq!(model.step, Step::Role);
+    assert!(model.pending.is_none());
+    assert_eq!(
+        model.connection.as_ref().map(|info| info.session_id),
+        Some(request_id)
+    );
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Sandbox Demo Company"), "{notice}");
+}
+
+#[test]
+fn connect_error_is_shown() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Err("company ID \"nope\" is not known".into()),
+        },
+    );
+
+    assert_eq!(model.step, Step::Connect);
+    assert!(model.pending.is_none());
+    assert_eq!(
+        model.error.as_deref(),
+        Some("company ID \"nope\" is not known")
+    );
+}
+
+#[test]
+fn stale_reply_is_dropped() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let abandoned = pending_id(&model);
+    press(&mut model, KeyCode::Esc);
+    assert!(model.pending.is_none(), "Esc stops waiting");
+    assert!(model.exit.is_none(), "Esc while waiting does not quit");
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id: abandoned,
+            result: Ok(connection(abandoned)),
+        },
+    );
+
+    assert!(model.connection.is_none());
+    assert_eq!(model.step, Step::Connect);
+}
+
+#[test]
+fn reply_with_other_id_keeps_pending() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let current = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id: current + 100,
+            result: Err("old failure".into()),
+        },
+    );
+
+    assert_eq!(model.pending.map(|pending| pending.id), Some(current));
+    assert!(model.error.is_none());
+}
+
+#[test]
+fn enter_while_busy_starts_nothing() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Still busy"), "{notice}");
+}
+
+#[test]
+fn next_is_blocked_before_connect() {
+    let mut model = model();
+    model.stop_editing();
+
+    press(&mut model, KeyCode::Right);
+
+    assert_eq!(model.step, Step::Connect);
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Connect to ConnectWise first"), "{notice}");
+}
+
+#[test]
+fn next_is_blocked_until_role_met() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+
+    press(&mut model, KeyCode::Tab);
+
+    assert_eq!(model.step, Step::Role);
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("Finish 1 Security role first")
+    );
+}
+
+#[test]
+fn back_and_next_move_between_steps() {
+    let mut model = model_at(Step::Key);
+
+    press(&mut model, KeyCode::Left);
+    assert_eq!(model.step, Step::Member);
+    press(&mut model, KeyCode::BackTab);
+    assert_eq!(model.step, Step::Role);
+    press(&mut model, KeyCode::Right);
+    assert_eq!(model.step, Step::Member);
+    press(&mut model, KeyCode::Tab);
+    assert_eq!(model.step, Step::Key);
+}
+
+#[test]
+fn enter_on_role_ensures_role() {
+    let mut model = model_at(Step::Role);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::EnsureRole {
+        name,
+        session,
+        allow_admin,
+        requirements,
+        ..
+    }) = command
+    else {
+        panic!("expected ensure role, got {command:?}");
+    };
+    assert_eq!(name, "Visionary 360 API");
+    assert_eq!(session, 1);
+    assert!(!allow_admin);
+    assert!(!requirements.lines.is_empty());
+}
+
+#[test]
+fn role_reply_shows_checklist_and_recheck_keeps_outcome() {
+    let mut model = model_at(Step::Role);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::RoleDone {
+            request_id,
+            result: Ok(role_status(false, Outcome::Created)),
+        },
+    );
+    assert!(!model.role.is_done());
+
+    let command = press(&mut model, KeyCode::Char('r'));
+    assert!(
+        matches!(command, Some(Command::RecheckRole { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::RoleDone {
+            request_id,
+            result: Ok(role_status(true, Outcome::Reused)),
+        },
+    );
+
+    assert!(model.role.is_done());
+    assert_eq!(model.role.outcome, Some(Outcome::Created));
+}
+
+#[test]
+fn enter_on_met_role_opens_member_and_loads_choices() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(true, Outcome::Created));
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert_eq!(model.step, Step::Member);
+    assert!(
+        matches!(command, Some(Command::LoadMemberChoices { session: 1, .. })),
+        "{command:?}"
+    );
+}
+
+#[test]
+fn editing_role_name_forgets_result() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(true, Outcome::Created));
+
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('X'));
+
+    assert_eq!(model.role.name.text(), "Visionary 360 APIX");
+    assert!(model.role.status.is_none());
+}
+
+#[test]
+fn member_choices_set_default_picks() {
+    let mut model = model_at(Step::Member);
+    model.member.choices = None;
+    let command = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(command, Some(Command::LoadMemberChoices { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::MemberChoicesDone {
+            request_id,
+            result: Ok(member_choices()),
+        },
+    );
+
+    let spec = model.member.spec().expect("spec from choices");
+    assert_eq!(spec.level_id, 1);
+    assert_eq!(spec.location_id, 6, "the administrator's location");
+    assert_eq!(spec.department_id, 9);
+    assert_eq!(spec.time_zone_id, Some(3));
+}
+
+#[test]
+fn space_cycles_picker() {
+    let mut model = model_at(Step::Member);
+    model.member.selected = 2;
+
+    press(&mut model, KeyCode::Char(' '));
+    assert_eq!(model.member.spec().map(|spec| spec.level_id), Some(2));
+    press(&mut model, KeyCode::Char(' '));
+    assert_eq!(model.member.spec().map(|spec| spec.level_id), Some(1));
+}
+
+#[test]
+fn pending_member_changes_need_confirmation() {
+    let mut model = model_at(Step::Member);
+    let command = press(&mut model, KeyCode::Enter);
+    let Some(Command::EnsureMember {
+        apply_changes,
+        spec,
+        ..
+    }) = command
+    else {
+        panic!("expected ensure member, got {command:?}");
+    };
+    assert!(!apply_changes);
+    assert_eq!(spec.identifier, "V360API");
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::MemberDone {
+            request_id,
+            result: Ok(member_status(Outcome::Reused, true)),
+        },
+    );
+    assert!(!model.member.is_done());
+    assert!(
+        press(&mut model, KeyCode::Enter).is_none(),
+        "Enter does not apply changes"
+    );
+
+    let command = press(&mut model, KeyCode::Char('y'));
+
+    assert!(
+        matches!(
+            command,
+            Some(Command::EnsureMember {
+                apply_changes: true,
+                ..
+            })
+        ),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::MemberDone {
+            request_id,
+            result: Ok(member_status(Outcome::Changed, false)),
+        },
+    );
+    assert!(model.member.is_done());
+}
+
+#[test]
+fn paste_strips_whitespace_from_keys() {
+    let mut model = model_at(Step::Key);
+
+    paste(&mut model, " ToolPublic\u{00A0}123456\r\n");
+    press(&mut model, KeyCode::Down);
+    paste(&mut model, "\u{FEFF}ToolPrivate\t65432\u{200B} ");
+
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert_eq!(model.key.private_key.text(), TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn enter_on_key_verifies_pair() {
+    let mut model = model_at(Step::Key);
+    paste(&mut model, TOOL_PUBLIC_KEY);
+    press(&mut model, KeyCode::Down);
+    paste(&mut model, TOOL_PRIVATE_KEY);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::VerifyKey {
+        identifier, pair, ..
+    }) = command
+    else {
+        panic!("expected verify key, got {command:?}");
+    };
+    assert_eq!(identifier, "V360API");
+    assert_eq!(pair.public_key, TOOL_PUBLIC_KEY);
+    assert_eq!(pair.private_key.expose_secret(), TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn empty_key_fields_show_error() {
+    let mut model = model_at(Step::Key);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    assert!(model.error.is_some());
+}
+
+#[test]
+fn swapped_key_is_accepted_in_order() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set(TOOL_PRIVATE_KEY);
+    model.key.private_key.set(TOOL_PUBLIC_KEY);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::KeyVerified {
+            request_id,
+            result: Ok((key_status(true, true), tool_pair())),
+        },
+    );
+
+    assert!(model.key.is_done());
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert_eq!(model.key.private_key.text(), TOOL_PRIVATE_KEY);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Registration);
+}
+
+#[test]
+fn key_lacking_permissions_is_not_done() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set(TOOL_PUBLIC_KEY);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::KeyVerified {
+            request_id,
+            result: Ok((key_status(false, false), tool_pair())),
+        },
+    );
+
+    assert!(!model.key.is_done());
+    press(&mut model, KeyCode::Right);
+    assert_eq!(model.step, Step::Key);
+    assert_eq!(model.notice.as_deref(), Some("Finish 3 API key first"));
+}
+
+#[test]
+fn reveal_toggles_and_resets_on_leaving() {
+    let mut model = model_at(Step::Registration);
+
+    press(&mut model, KeyCode::Char('v'));
+    assert!(model.registration.revealed);
+    press(&mut model, KeyCode::Char('v'));
+    assert!(!model.registration.revealed);
+    press(&mut model, KeyCode::Char('v'));
+    press(&mut model, KeyCode::Left);
+
+    assert_eq!(model.step, Step::Key);
+    assert!(!model.registration.revealed);
+}
+
+#[test]
+fn store_names_keyring_account() {
+    let mut model = model_at(Step::Registration);
+
+    let command = press(&mut model, KeyCode::Char('s'));
+
+    let Some(Command::StoreKey { account, pair, .. }) = command else {
+        panic!("expected store key, got {command:?}");
+    };
+    assert_eq!(account, "127.0.0.1/sandbox/email-reconnector");
+    assert_eq!(pair.private_key.expose_secret(), TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn keyring_failure_is_recorded() {
+    let mut model = model_at(Step::Registration);
+    press(&mut model, KeyCode::Char('s'));
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::KeyStored {
+            request_id,
+            result: Err("the OS keyring is not available here".into()),
+        },
+    );
+
+    assert!(matches!(
+        model.registration.keyring,
+        Some(KeyringOutcome::Failed { .. })
+    ));
+}
+
+#[test]
+fn enter_on_summary_finishes() {
+    let mut model = model_at(Step::Registration);
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Summary);
+
+    press(&mut model, KeyCode::Enter);
+
+    assert_eq!(model.exit, Some(Exit::Finished));
+    assert_eq!(Exit::Finished.code(), 0);
+}
+
+#[test]
+fn q_quits_outside_fields() {
+    let mut model = model_at(Step::Role);
+
+    press(&mut model, KeyCode::Char('q'));
+
+    assert_eq!(model.exit, Some(Exit::Quit));
+}
+
+#[test]
+fn q_on_summary_finishes() {
+    let mut model = model_at(Step::Summary);
+
+    press(&mut model, KeyCode::Char('q'));
+
+    assert_eq!(model.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn q_in_field_is_typed() {
+    let mut model = model();
+    model.connect.editing = true;
+
+    press(&mut model, KeyCode::Char('q'));
+
+    assert!(model.exit.is_none());
+    assert_eq!(model.connect.site.text(), "q");
+}
+
+#[test]
+fn esc_leaves_field_then_quits() {
+    let mut model = model();
+    model.connect.editing = true;
+
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.connect.editing);
+    assert!(model.exit.is_none());
+    press(&mut model, KeyCode::Esc);
+
+    assert_eq!(model.exit, Some(Exit::Quit));
+}
+
+#[test]
+fn ctrl_c_quits_while_typing() {
+    let mut model = model();
+    model.connect.editing = true;
+
+    ctrl(&mut model, 'c');
+
+    assert_eq!(model.exit, Some(Exit::Interrupted));
+    assert_eq!(Exit::Interrupted.code(), 130);
+}
+
+#[test]
+fn signals_end_wizard() {
+    let cases = [
+        (ExitSignal::Terminate, Exit::Terminated, 143),
+        (ExitSignal::HangUp, Exit::HungUp, 129),
+        (ExitSignal::Interrupt, Exit::Interrupted, 130),
+    ];
+    for (signal, exit, code) in cases {
+        let mut model = model();
+        update(&mut model, Msg::Signal(signal));
+        assert_eq!(model.exit, Some(exit), "{signal:?}");
+        assert_eq!(exit.code(), code, "{signal:?}");
+    }
+}
+
+#[test]
+fn tick_advances_spinner_only_when_busy() {
+    let mut model = demo_model();
+    update(&mut model, Msg::Tick);
+    assert_eq!(model.spinner, 0);
+
+    press(&mut model, KeyCode::Enter);
+    update(&mut model, Msg::Tick);
+
+    assert_eq!(model.spinner, 1);
+}
+
+#[test]
+fn demo_role_key_sets_every_line() {
+    let mut model = demo_model();
+    model.connection = Some(connection(1));
+    model.step = Step::Role;
+    model.role.status = Some(role_status(false, Outcome::Created));
+
+    let command = press(&mut model, KeyCode::Char('d'));
+
+    let Some(Command::DemoSetRoleLevels {
+        role_id, levels, ..
+    }) = command
+    else {
+        panic!("expected demo role levels, got {command:?}");
+    };
+    assert_eq!(role_id, ROLE_ID);
+    assert_eq!(levels.len(), 3);
+    assert_eq!(levels[0].verb, "inquire");
+    assert_eq!(levels[0].level, "All");
+
+    let request_id = pending_id(&model);
+    let command = update(
+        &mut model,
+        Msg::DemoRoleLevelsDone {
+            request_id,
+            result: Ok(3),
+        },
+    );
+    assert!(
+        matches!(command, Some(Command::RecheckRole { .. })),
+        "{command:?}"
+    );
+}
+
+#[test]
+fn demo_keys_ignored_outside_demo() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+
+    assert!(press(&mut model, KeyCode::Char('d')).is_none());
+}
+
+#[test]
+fn demo_key_fills_fields() {
+    let mut model = model_at(Step::Key);
+    model.demo = true;
+
+    let command = press(&mut model, KeyCode::Char('d'));
+
+    let Some(Command::DemoCreateKey {
+        identifier,
+        description,
+        ..
+    }) = command
+    else {
+        panic!("expected demo create key, got {command:?}");
+    };
+    assert_eq!(identifier, "V360API");
+    assert_eq!(description, "Email reConnector");
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::DemoKeyCreated {
+            request_id,
+            result: Ok(tool_pair()),
+        },
+    );
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert_eq!(model.key.private_key.text(), TOOL_PRIVATE_KEY);
+    assert!(!model.key.private_key.display().contains(TOOL_PRIVATE_KEY));
+}
+
+#[test]
+fn reconnect_after_edit_resets_progress() {
+    let mut model = model_at(Step::Key);
+    press(&mut model, KeyCode::Left);
+    press(&mut model, KeyCode::Left);
+    press(&mut model, KeyCode::Left);
+    assert_eq!(model.step, Step::Connect);
+    assert!(
+        press(&mut model, KeyCode::Enter).is_none(),
+        "unchanged fields: Enter moves on"
+    );
+    assert_eq!(model.step, Step::Role);
+    press(&mut model, KeyCode::Left);
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('x'));
+
+    let command = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(command, Some(Command::Connect { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(model.role.status.is_none());
+    assert!(model.member.status.is_none());
+    assert!(model.member.choices.is_none());
+    assert!(model.key.result.is_none());
+}
+
+#[test]
+fn model_debug_hides_private_keys() {
+    let model = model_at(Step::Registration);
+    let mut demo = demo_model();
+    press(&mut demo, KeyCode::Enter);
+
+    let text = format!("{model:?} {demo:?}");
+
+    assert!(!text.contains(TOOL_PRIVATE_KEY), "tool key leaked");
+    assert!(!text.contains(ADMIN_PRIVATE_KEY), "admin key leaked");
+}

@@ -1,0 +1,215 @@
+//! Renders each screen into a `TestBackend` at 80x24 and checks the text a user relies on.
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use super::view;
+use crate::provision::Outcome;
+use crate::tui::fixtures::*;
+use crate::tui::model::{KeyringOutcome, Model, RequestKind, Step};
+
+/// Renders the model at 80x24 and returns the screen as lines of text.
+fn render(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    terminal.draw(|frame| view(model, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let symbols: Vec<&str> = buffer.content().iter().map(|cell| cell.symbol()).collect();
+    symbols
+        .chunks(width)
+        .map(|row| row.concat().trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[track_caller]
+fn assert_shows(screen: &str, text: &str) {
+    assert!(
+        screen.contains(text),
+        "expected {text:?} on screen:\n{screen}"
+    );
+}
+
+#[track_caller]
+fn assert_hides(screen: &str, text: &str) {
+    assert!(
+        !screen.contains(text),
+        "did not expect {text:?} on screen:\n{screen}"
+    );
+}
+
+#[test]
+fn header_lists_four_steps() {
+    let screen = render(&model_at(Step::Member));
+
+    assert_shows(&screen, "[x] 1 Security role");
+    assert_shows(&screen, "> [ ] 2 API member");
+    assert_shows(&screen, "[ ] 3 API key");
+    assert_shows(&screen, "[ ] 4 Registration");
+    assert_shows(&screen, "Step 2 of 4: API member");
+}
+
+#[test]
+fn connect_screen_masks_private_key() {
+    let model = demo_model();
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Connect to ConnectWise Manage");
+    assert_shows(&screen, "Site");
+    assert_shows(&screen, "Client ID");
+    assert_shows(&screen, &"•".repeat(ADMIN_PRIVATE_KEY.len()));
+    assert_hides(&screen, ADMIN_PRIVATE_KEY);
+    assert_shows(&screen, "Enter: connect");
+}
+
+#[test]
+fn connect_screen_shows_spinner_text() {
+    let mut model = demo_model();
+    model.start_request(RequestKind::Connect);
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Connecting to ConnectWise");
+}
+
+#[test]
+fn connect_screen_shows_error() {
+    let mut model = demo_model();
+    model.error = Some("company ID \"nope\" is not known".into());
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Error: company ID \"nope\" is not known");
+}
+
+#[test]
+fn role_screen_shows_checklist_marks() {
+    let mut model = model_at(Step::Role);
+    model.demo = true;
+    model.role.status = Some(role_status(false, Outcome::Created));
+    model.role.outcome = Some(Outcome::Created);
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Created the security role \"Visionary 360 API\"");
+    assert_shows(&screen, "Company Maintenance");
+    assert_shows(&screen, "[ok]");
+    assert_shows(&screen, "[missing]");
+    assert_shows(&screen, "absent");
+    assert_shows(&screen, "2 missing");
+    assert_shows(&screen, "d: do this step as the web UI would (demo only)");
+}
+
+#[test]
+fn role_screen_shows_fix_for_selected_line() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+    model.role.selected_line = 1;
+
+    let screen = render(&model);
+
+    assert_shows(
+        &screen,
+        "Fix: System > Security Roles > Visionary 360 API > Companies >",
+    );
+}
+
+#[test]
+fn role_screen_before_reading() {
+    let screen = render(&model_at(Step::Role));
+
+    assert_shows(&screen, "Press Enter to find the role by name or create it");
+    assert_shows(&screen, "[Visionary 360 API]");
+}
+
+#[test]
+fn member_screen_shows_pickers() {
+    let mut model = model_at(Step::Member);
+    model.member.picks.location = 1;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "[V360API]");
+    assert_shows(&screen, "< Corporate >  (1 of 2)");
+    assert_shows(&screen, "< Remote >  (2 of 2)");
+    assert_shows(&screen, "< Services >");
+    assert_shows(&screen, "< site default >");
+}
+
+#[test]
+fn member_screen_shows_proposed_change() {
+    let mut model = model_at(Step::Member);
+    model.member.status = Some(member_status(Outcome::Reused, true));
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Press y to apply");
+    assert_shows(&screen, "security role: Admin -> Visionary 360 API");
+}
+
+#[test]
+fn key_screen_shows_path_and_masks_private_key() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set(TOOL_PUBLIC_KEY);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "API Members tab > V360API > API Keys tab");
+    assert_shows(&screen, TOOL_PUBLIC_KEY);
+    assert_shows(&screen, &"•".repeat(TOOL_PRIVATE_KEY.len()));
+    assert_hides(&screen, TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn key_screen_reports_accepted_key() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Key;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Key accepted");
+    assert_shows(&screen, "[x] 3 API key");
+}
+
+#[test]
+fn registration_screen_hides_until_revealed() {
+    let mut model = model_at(Step::Registration);
+
+    let hidden = render(&model);
+    model.registration.revealed = true;
+    let shown = render(&model);
+
+    assert_shows(&hidden, "Member identifier");
+    assert_shows(&hidden, "sandbox");
+    assert_shows(&hidden, TOOL_PUBLIC_KEY);
+    assert_hides(&hidden, TOOL_PRIVATE_KEY);
+    assert_shows(&hidden, "(press v to show)");
+    assert_shows(&shown, TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn registration_screen_reports_keyring_failure() {
+    let mut model = model_at(Step::Registration);
+    model.registration.keyring = Some(KeyringOutcome::Failed {
+        message: "the OS keyring is not available here".into(),
+    });
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Not stored: the OS keyring is not available here");
+}
+
+#[test]
+fn summary_screen_lists_results() {
+    let screen = render(&model_at(Step::Summary));
+
+    assert_shows(&screen, "Security role \"Visionary 360 API\": created");
+    assert_shows(&screen, "API member V360API: created");
+    assert_shows(&screen, "API key for Email reConnector: verified");
+    assert_shows(&screen, "Key pair not stored");
+    assert_shows(&screen, "Left to do:");
+    assert_shows(&screen, "[x] 4 Registration");
+    assert_hides(&screen, TOOL_PRIVATE_KEY);
+}

@@ -1,0 +1,244 @@
+//! `v360-setup apply` against a real `cwm-sandbox` process over loopback HTTP.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::SandboxProcess;
+use serde_json::{json, Value};
+
+struct ApplyRun {
+    code: i32,
+    json: Value,
+    stdout: String,
+    stderr: String,
+}
+
+fn apply(sandbox: &SandboxProcess, tool_key: Option<(&str, &str)>) -> ApplyRun {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_v360-setup"));
+    command
+        .args([
+            "apply",
+            "--tool",
+            "email-reconnector",
+            "--yes",
+            "--output",
+            "json",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CWM_SITE", &sandbox.url)
+        .env("CWM_COMPANY_ID", &sandbox.company_id)
+        .env("CWM_PUBLIC_KEY", &sandbox.admin_public_key)
+        .env("CWM_PRIVATE_KEY", &sandbox.admin_private_key)
+        .env("CWM_CLIENT_ID", &sandbox.client_id);
+    if let Some((public_key, private_key)) = tool_key {
+        command
+            .env("V360_TOOL_PUBLIC_KEY", public_key)
+            .env("V360_TOOL_PRIVATE_KEY", private_key);
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("v360-setup runs");
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
+    let json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|error| panic!("stdout is JSON ({error}): {stdout}\nstderr: {stderr}"));
+    ApplyRun {
+        code: status.code().expect("apply exits with a code"),
+        json,
+        stdout,
+        stderr,
+    }
+}
+
+fn writes(log: &[Value]) -> Vec<String> {
+    log.iter()
+        .filter(|entry| {
+            matches!(
+                entry["method"].as_str(),
+                Some("POST") | Some("PUT") | Some("PATCH") | Some("DELETE")
+            )
+        })
+        .map(|entry| format!("{} {}", entry["method"], entry["path"]))
+        .collect()
+}
+
+#[test]
+fn apply_walks_checkpoints_to_done() {
+    let sandbox = SandboxProcess::start();
+    let mut outputs = Vec::new();
+
+    // A fresh site: the role is created with every level at None.
+    let first = apply(&sandbox, None);
+    assert_eq!(
+        first.code, 4,
+        "first run stops at the checklist: {}",
+        first.json
+    );
+    assert_eq!(first.json["status"], "role_unmet");
+    let role_id = first.json["role"]["id"].as_i64().expect("role id in JSON");
+    let unmet = first.json["unmet"].as_array().expect("unmet lines").clone();
+    assert!(unmet.len() >= 8, "every required line is unmet: {unmet:?}");
+    for line in &unmet {
+        for key in ["module", "function", "verb", "required", "actual"] {
+            assert!(line.get(key).is_some(), "unmet line lacks {key}: {line}");
+        }
+    }
+    outputs.push((first.stdout, first.stderr));
+
+    // The administrator sets the levels in the web UI.
+    let changes: Vec<Value> = unmet
+        .iter()
+        .map(|line| {
+            json!({
+                "module": line["module"],
+                "function": line["function"],
+                "verb": line["verb"],
+                "level": line["required"],
+            })
+        })
+        .collect();
+    sandbox.control_post(
+        &format!("/__sandbox/security-roles/{role_id}/settings"),
+        Value::Array(changes),
+    );
+
+    let second = apply(&sandbox, None);
+    assert_eq!(
+        second.code, 10,
+        "second run waits for the key: {}",
+        second.json
+    );
+    assert_eq!(second.json["status"], "waiting_for_api_key");
+    assert_eq!(second.json["member"]["identifier"], "V360API");
+    assert_eq!(second.json["member"]["outcome"], "created");
+    let path = second.json["web_ui_path"].as_str().expect("web UI path");
+    assert!(path.contains("API Keys"), "{path}");
+    assert!(path.contains("V360API"), "{path}");
+    outputs.push((second.stdout, second.stderr));
+
+    // The administrator creates the durable key in the web UI.
+    let key = sandbox.control_post(
+        "/__sandbox/api-members/V360API/api-keys",
+        json!({"description": "Email reConnector"}),
+    );
+    let tool_public = key["publicKey"].as_str().expect("public key").to_owned();
+    let tool_private = key["privateKey"].as_str().expect("private key").to_owned();
+
+    let third = apply(&sandbox, Some((&tool_public, &tool_private)));
+    assert_eq!(third.code, 0, "third run is done: {}", third.json);
+    assert_eq!(third.json["status"], "done");
+    assert_eq!(third.json["key"]["verified"], true);
+    assert_eq!(third.json["key"]["member"], "V360API");
+    outputs.push((third.stdout, third.stderr));
+
+    let state = sandbox.control_get("/__sandbox/state");
+    let roles: Vec<&Value> = state["securityRoles"]
+        .as_array()
+        .expect("roles in state")
+        .iter()
+        .filter(|role| role["name"] == "Visionary 360 API")
+        .collect();
+    assert_eq!(roles.len(), 1, "exactly one role: {state}");
+    let members: Vec<&Value> = state["apiMembers"]
+        .as_array()
+        .expect("API members in state")
+        .iter()
+        .filter(|member| member["identifier"] == "V360API")
+        .collect();
+    assert_eq!(members.len(), 1, "exactly one V360API: {state}");
+
+    // A re-run changes nothing.
+    let before = sandbox.request_log().len();
+    let fourth = apply(&sandbox, Some((&tool_public, &tool_private)));
+    assert_eq!(fourth.code, 0, "re-run is done: {}", fourth.json);
+    assert_eq!(fourth.json["role"]["outcome"], "reused");
+    assert_eq!(fourth.json["member"]["outcome"], "reused");
+    let log = sandbox.request_log();
+    let new_writes = writes(&log[before..]);
+    assert!(new_writes.is_empty(), "re-run sent writes: {new_writes:?}");
+    outputs.push((fourth.stdout, fourth.stderr));
+
+    // No private key in anything the runs printed, nor in the sandbox's request log.
+    let log_text = serde_json::to_string(&log).expect("log serializes");
+    for secret in [&sandbox.admin_private_key, &tool_private] {
+        for (index, (stdout, stderr)) in outputs.iter().enumerate() {
+            assert!(
+                !stdout.contains(secret.as_str()),
+                "run {index} stdout leaks a private key"
+            );
+            assert!(
+                !stderr.contains(secret.as_str()),
+                "run {index} stderr leaks a private key"
+            );
+        }
+        assert!(
+            !log_text.contains(secret.as_str()),
+            "request log leaks a private key"
+        );
+    }
+}
+
+#[test]
+fn apply_names_missing_settings() {
+    let output = Command::new(env!("CARGO_BIN_EXE_v360-setup"))
+        .args(["apply", "--tool", "email-reconnector", "--output", "json"])
+        .env_clear()
+        .output()
+        .expect("v360-setup runs");
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().expect("error text");
+    for name in [
+        "CWM_SITE",
+        "CWM_COMPANY_ID",
+        "CWM_PUBLIC_KEY",
+        "CWM_PRIVATE_KEY",
+        "CWM_CLIENT_ID",
+    ] {
+        assert!(error.contains(name), "error names {name}: {error}");
+    }
+}
+
+#[test]
+fn apply_rejects_unknown_tool() {
+    let output = Command::new(env!("CARGO_BIN_EXE_v360-setup"))
+        .args(["apply", "--tool", "nope", "--output", "json"])
+        .env_clear()
+        .output()
+        .expect("v360-setup runs");
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().expect("error text");
+    assert!(error.contains("\"nope\""), "{error}");
+    assert!(error.contains("email-reconnector"), "{error}");
+}
+
+#[test]
+fn apply_reports_wrong_admin_key() {
+    let sandbox = SandboxProcess::start();
+    let output = Command::new(env!("CARGO_BIN_EXE_v360-setup"))
+        .args(["apply", "--tool", "email-reconnector", "--output", "json"])
+        .env_clear()
+        .env("CWM_SITE", &sandbox.url)
+        .env("CWM_COMPANY_ID", &sandbox.company_id)
+        .env("CWM_PUBLIC_KEY", &sandbox.admin_public_key)
+        .env("CWM_PRIVATE_KEY", "WrongPrivateKey1")
+        .env("CWM_CLIENT_ID", &sandbox.client_id)
+        .output()
+        .expect("v360-setup runs");
+    assert_eq!(output.status.code(), Some(3));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().expect("error text");
+    assert!(
+        error.contains(&sandbox.admin_public_key),
+        "names the public key: {error}"
+    );
+    assert!(
+        !error.contains("WrongPrivateKey1"),
+        "hides the private key: {error}"
+    );
+}

@@ -1,0 +1,412 @@
+//! The wizard in a real terminal: the `v360-setup` binary runs inside a tmux session, the test
+//! sends keys and reads the screen back with `capture-pane`.
+//!
+//! Each test polls the screen every 100 ms until the expected text appears or 20 s pass, then
+//! fails with the last screen. The binary runs under `sh -c '...; echo EXITED:$?; stty -a'`, so
+//! after it exits the normal screen shows its exit code and the terminal modes it left behind.
+//!
+//! tmux is required: without it the tests fail with the command that installs it.
+
+#![cfg(unix)]
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use v360_setup::requirements::{manifest, Requirements};
+use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_v360-setup");
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+const WAIT_LIMIT: Duration = Duration::from_secs(20);
+const SESSION: &str = "wizard";
+
+static NEXT_SOCKET: AtomicUsize = AtomicUsize::new(0);
+
+/// A tmux server on its own socket, killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts a 120x40 session that runs `command` in `sh`, with `env` added to its
+    /// environment, and keeps the pane open after the command ends.
+    fn start(command: &str, env: &[(&str, &str)]) -> Tmux {
+        let socket = format!(
+            "v360-tui-test-{}-{}",
+            std::process::id(),
+            NEXT_SOCKET.fetch_add(1, Ordering::SeqCst)
+        );
+        let tmux = Tmux { socket };
+        let script = format!("{command}; echo EXITED:$?; stty -a; exec sleep 600");
+        let mut args: Vec<String> = ["new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40"]
+            .map(str::to_owned)
+            .to_vec();
+        for (name, value) in env {
+            args.push("-e".into());
+            args.push(format!("{name}={value}"));
+        }
+        args.extend(["sh".to_owned(), "-c".to_owned(), script]);
+        tmux.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        tmux
+    }
+
+    /// Runs a tmux command on this server; `-f /dev/null` keeps the user's tmux.conf out.
+    fn run(&self, args: &[&str]) -> Output {
+        let output = Command::new("tmux")
+            .args(["-f", "/dev/null", "-L", &self.socket])
+            .args(args)
+            .output();
+        let output = match output {
+            Ok(output) => output,
+            Err(error) => panic!(
+                "cannot run tmux ({error}); the terminal tests need it: apt-get install tmux"
+            ),
+        };
+        assert!(
+            output.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", SESSION];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Pastes `text` as a bracketed paste, the way a terminal delivers a clipboard paste.
+    fn paste(&self, text: &str) {
+        self.run(&["set-buffer", "-b", "test-paste", "--", text]);
+        self.run(&[
+            "paste-buffer",
+            "-p",
+            "-d",
+            "-b",
+            "test-paste",
+            "-t",
+            SESSION,
+        ]);
+    }
+
+    /// Returns the visible screen.
+    fn screen(&self) -> String {
+        let output = self.run(&["capture-pane", "-p", "-t", SESSION]);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Returns the normal screen's scrollback and its visible part.
+    fn scrollback(&self) -> String {
+        let output = self.run(&["capture-pane", "-p", "-S", "-", "-t", SESSION]);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn pane_format(&self, format: &str) -> String {
+        let output = self.run(&["display-message", "-p", "-t", SESSION, format]);
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    /// Waits until the screen contains `text` and returns that screen; fails with the last
+    /// screen after the wait limit.
+    #[track_caller]
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + WAIT_LIMIT;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if Instant::now() >= deadline {
+                panic!("{text:?} did not appear within {WAIT_LIMIT:?}; last screen:\n{screen}");
+            }
+            std::thread::sleep(POLL_INTERVAL);
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+/// Fails with an install hint when tmux is missing, instead of skipping silently.
+fn require_tmux() {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        found,
+        "tmux is not installed; the terminal tests need it: apt-get install tmux"
+    );
+}
+
+/// Checks that the wizard left the terminal as it found it: normal screen, cursor shown, and
+/// canonical mode with echo (raw mode turns both off).
+#[track_caller]
+fn assert_terminal_restored(tmux: &Tmux, exit_marker: &str) {
+    let screen = tmux.wait_for(exit_marker);
+    let screen = if screen.contains("icanon") {
+        screen
+    } else {
+        tmux.wait_for("icanon")
+    };
+    assert_eq!(
+        tmux.pane_format("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(
+        tmux.pane_format("#{cursor_flag}"),
+        "1",
+        "cursor still hidden"
+    );
+    let modes: Vec<&str> = screen.split_whitespace().collect();
+    assert!(
+        modes.contains(&"icanon"),
+        "canonical mode not restored:\n{screen}"
+    );
+    assert!(modes.contains(&"echo"), "echo not restored:\n{screen}");
+}
+
+/// Returns the text between the brackets of the form row labelled `label`.
+fn field_value(screen: &str, label: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|line| line.trim_start_matches(['>', ' ']).starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} row on screen:\n{screen}"));
+    let start = line.find('[').map_or(0, |index| index + 1);
+    let end = line.rfind(']').unwrap_or(line.len());
+    line[start..end].trim_end_matches('▏').to_owned()
+}
+
+#[track_caller]
+fn assert_masked(screen: &str, label: &str) {
+    let value = field_value(screen, label);
+    assert!(!value.is_empty(), "{label} is empty:\n{screen}");
+    assert!(
+        value.chars().all(|c| c == '•'),
+        "{label} is not masked: {value:?}"
+    );
+}
+
+#[test]
+fn demo_reaches_summary() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+
+    let screen = tmux.wait_for("press Enter to connect");
+    assert_masked(&screen, "Private key");
+    tmux.send(&["Enter"]);
+
+    tmux.wait_for("Press Enter to find the role");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("[missing]");
+    assert!(screen.contains("> [ ] 1 Security role"), "{screen}");
+    assert!(
+        screen.contains("Fix: System > Security Roles > Visionary 360 API"),
+        "{screen}"
+    );
+    tmux.send(&["d"]);
+    let screen = tmux.wait_for("Every required permission is set");
+    assert!(!screen.contains("[missing]"), "{screen}");
+    tmux.send(&["Enter"]);
+
+    tmux.wait_for("(1 of");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Created the API member V360API");
+    tmux.send(&["Enter"]);
+
+    tmux.wait_for("API Keys tab");
+    tmux.send(&["d"]);
+    let screen = tmux.wait_for("The sandbox created a key");
+    assert_masked(&screen, "Private key");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Key accepted");
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("(press v to show)");
+    assert!(screen.contains("[x] 3 API key"), "{screen}");
+    tmux.send(&["v"]);
+    let screen = tmux.wait_for("(shown: press v to hide)");
+    let shown_line = screen
+        .lines()
+        .find(|line| line.contains("(shown: press v to hide)"))
+        .unwrap_or_default();
+    let tool_private_key = shown_line
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(tool_private_key.len(), 16, "revealed key in {shown_line:?}");
+    tmux.send(&["v"]);
+    let screen = tmux.wait_for("(press v to show)");
+    assert!(
+        !screen.contains(&tool_private_key),
+        "key still shown:\n{screen}"
+    );
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("Left to do:");
+    assert!(
+        screen.contains("Security role \"Visionary 360 API\": created"),
+        "{screen}"
+    );
+    assert!(screen.contains("API member V360API: created"), "{screen}");
+    assert!(
+        screen.contains("API key for Email reConnector: verified"),
+        "{screen}"
+    );
+    assert!(screen.contains("[x] 4 Registration"), "{screen}");
+    tmux.send(&["q"]);
+
+    assert_terminal_restored(&tmux, "EXITED:0");
+    let scrollback = tmux.scrollback();
+    assert!(
+        !scrollback.contains(&tool_private_key),
+        "tool key left on the terminal"
+    );
+}
+
+#[test]
+fn ctrl_c_restores_terminal() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    tmux.wait_for("press Enter to connect");
+
+    tmux.send(&["C-c"]);
+
+    assert_terminal_restored(&tmux, "EXITED:130");
+    let screen = tmux.screen();
+    assert!(
+        !screen.contains("Connect to ConnectWise Manage"),
+        "wizard still drawn:\n{screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_terminal() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    tmux.wait_for("press Enter to connect");
+
+    // The pane runs `sh`, and the wizard is its only child.
+    let shell_pid = tmux.pane_format("#{pane_pid}");
+    let children = Command::new("pgrep")
+        .args(["-P", &shell_pid])
+        .output()
+        .expect("pgrep runs");
+    let wizard_pid = String::from_utf8_lossy(&children.stdout).trim().to_owned();
+    assert!(
+        !wizard_pid.is_empty() && !wizard_pid.contains('\n'),
+        "expected one child of the pane shell {shell_pid}, found {wizard_pid:?}"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &wizard_pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -TERM {wizard_pid} failed");
+
+    assert_terminal_restored(&tmux, "EXITED:143");
+}
+
+/// Runs the plain wizard against a sandbox that this test owns. The test therefore has both
+/// private keys, performs the web UI steps itself, and pastes the tool key as a terminal
+/// would. Neither private key may appear on any screen, except the tool key while revealed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_keys_stay_off_screen() {
+    require_tmux();
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    let info = sandbox.startup_info().clone();
+    let admin_private_key = info.admin_private_key.clone();
+    let env = [
+        ("CWM_SITE", info.url.as_str()),
+        ("CWM_COMPANY_ID", info.company_id.as_str()),
+        ("CWM_PUBLIC_KEY", info.admin_public_key.as_str()),
+        ("CWM_PRIVATE_KEY", admin_private_key.as_str()),
+        ("CWM_CLIENT_ID", info.client_id.as_str()),
+    ];
+    let tmux = Tmux::start(BINARY, &env);
+    let mut screens = Vec::new();
+
+    let screen = tmux.wait_for("Connect to ConnectWise Manage");
+    assert_masked(&screen, "Private key");
+    screens.push(screen);
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("Press Enter to find the role"));
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("[missing]");
+    let role_id: i64 = screen
+        .split("(id ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no role id on screen:\n{screen}"));
+    screens.push(screen);
+
+    let requirements = Requirements::merge(&manifest::builtin());
+    let changes: Vec<LevelChange> = requirements
+        .lines
+        .iter()
+        .map(|line| LevelChange {
+            module: line.module.clone(),
+            function: line.function.clone(),
+            verb: line.verb.as_str().to_owned(),
+            level: line.level.as_str().to_owned(),
+        })
+        .collect();
+    sandbox
+        .set_role_levels(role_id, &changes)
+        .expect("sandbox sets the levels");
+    tmux.send(&["r"]);
+    screens.push(tmux.wait_for("Every required permission is set"));
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("(1 of"));
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("Created the API member V360API"));
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("API Keys tab"));
+
+    let (tool_public_key, tool_private_key) = sandbox
+        .create_api_key("V360API", "Email reConnector")
+        .expect("sandbox creates a key");
+    tmux.paste(&format!("  {tool_public_key}\u{00A0}\n"));
+    tmux.send(&["Down"]);
+    tmux.paste(&format!("\t{tool_private_key} \r\n"));
+    let screen = tmux.wait_for(&format!("[{tool_public_key}]"));
+    assert_masked(&screen, "Private key");
+    assert_eq!(
+        field_value(&screen, "Private key").chars().count(),
+        tool_private_key.len(),
+        "whitespace was not stripped from the pasted private key"
+    );
+    screens.push(screen);
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("Key accepted"));
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("(press v to show)"));
+    tmux.send(&["Enter"]);
+    screens.push(tmux.wait_for("Left to do:"));
+    tmux.send(&["Enter"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    screens.push(tmux.scrollback());
+
+    for screen in &screens {
+        assert!(
+            !screen.contains(&admin_private_key),
+            "admin private key on screen:\n{screen}"
+        );
+        assert!(
+            !screen.contains(&tool_private_key),
+            "tool private key on screen:\n{screen}"
+        );
+    }
+    sandbox.shutdown().await;
+}
