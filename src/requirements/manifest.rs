@@ -20,8 +20,13 @@ pub struct Manifest {
     /// Suffix of the API member identifier when each tool gets its own member.
     #[serde(default)]
     pub member_suffix: Option<String>,
+    /// HTTPS endpoint of the tool's registration, which receives the key by POST.
     #[serde(default)]
     pub registration_url: Option<String>,
+    /// Fields the registration endpoint takes, by name: `site`, `company_id`, `public_key`,
+    /// `private_key`, `client_id` and `member_identifier`.
+    #[serde(default)]
+    pub registration_fields: Vec<String>,
     #[serde(default, rename = "permission")]
     pub permissions: Vec<Permission>,
 }
