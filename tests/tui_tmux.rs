@@ -204,7 +204,7 @@ fn demo_reaches_summary() {
     assert_masked(&screen, "Private key");
     tmux.send(&["Enter"]);
 
-    tmux.wait_for("Press Enter to find the role");
+    tmux.wait_for("Press Enter to find or create the role");
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("[missing]");
     assert!(screen.contains("> [ ] 1 Security role"), "{screen}");
@@ -253,15 +253,17 @@ fn demo_reaches_summary() {
     tmux.send(&["Enter"]);
 
     let screen = tmux.wait_for("Left to do:");
+    assert!(screen.contains("Created:"), "{screen}");
     assert!(
-        screen.contains("Security role \"Visionary 360 API\": created"),
+        screen.contains("Security role \"Visionary 360 API\", all"),
         "{screen}"
     );
-    assert!(screen.contains("API member V360API: created"), "{screen}");
+    assert!(screen.contains("- API member V360API"), "{screen}");
     assert!(
-        screen.contains("API key for Email reConnector: verified"),
+        screen.contains("API key for Email reConnector: accepted"),
         "{screen}"
     );
+    assert!(!screen.contains("Delete the old key"), "{screen}");
     assert!(screen.contains("[x] 4 Registration"), "{screen}");
     tmux.send(&["q"]);
 
@@ -340,7 +342,7 @@ async fn private_keys_stay_off_screen() {
     assert_masked(&screen, "Private key");
     screens.push(screen);
     tmux.send(&["Enter"]);
-    screens.push(tmux.wait_for("Press Enter to find the role"));
+    screens.push(tmux.wait_for("Press Enter to find or create the role"));
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("[missing]");
     let role_id: i64 = screen
@@ -378,9 +380,10 @@ async fn private_keys_stay_off_screen() {
         .create_api_key("V360API", "Email reConnector")
         .expect("sandbox creates a key");
     tmux.paste(&format!("  {tool_public_key}\u{00A0}\n"));
-    tmux.send(&["Down"]);
-    tmux.paste(&format!("\t{tool_private_key} \r\n"));
-    let screen = tmux.wait_for(&format!("[{tool_public_key}]"));
+    tmux.wait_for("removed 2 spaces, a line break and a no-break space");
+    tmux.paste(&format!("\t{tool_private_key} \n"));
+    let screen = tmux.wait_for("removed a space, a tab and a line break");
+    assert_masked(&screen, "Public key");
     assert_masked(&screen, "Private key");
     assert_eq!(
         field_value(&screen, "Private key").chars().count(),
@@ -409,4 +412,249 @@ async fn private_keys_stay_off_screen() {
         );
     }
     sandbox.shutdown().await;
+}
+
+/// A `cwm-sandbox` process on a free loopback port, killed on drop. The wizard reaches it
+/// over HTTP like a real site, and the test plays the web UI through its control paths.
+struct SandboxProcess {
+    child: std::process::Child,
+    info: serde_json::Value,
+}
+
+impl SandboxProcess {
+    fn start(args: &[&str]) -> SandboxProcess {
+        use std::io::BufRead;
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cwm-sandbox"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cwm-sandbox starts");
+        let stdout = child.stdout.take().expect("sandbox stdout is piped");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("sandbox prints its start-up line");
+        let info = serde_json::from_str(&line).expect("start-up line is JSON");
+        SandboxProcess { child, info }
+    }
+
+    fn field(&self, name: &str) -> String {
+        self.info[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("start-up line lacks {name}: {}", self.info))
+            .to_owned()
+    }
+
+    /// Returns the environment that points the wizard at this sandbox as its administrator.
+    fn wizard_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("CWM_SITE", self.field("url")),
+            ("CWM_COMPANY_ID", self.field("company_id")),
+            ("CWM_PUBLIC_KEY", self.field("admin_public_key")),
+            ("CWM_PRIVATE_KEY", self.field("admin_private_key")),
+            ("CWM_CLIENT_ID", self.field("client_id")),
+        ]
+    }
+
+    /// Posts to a `/__sandbox/` control path and returns the JSON response.
+    async fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let url = format!("{}/__sandbox/{path}", self.field("url"));
+        let response = reqwest::Client::new()
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .expect("control path answers");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {url} returned {status}: {text}");
+        serde_json::from_str(&text).expect("control path returns JSON")
+    }
+
+    /// Creates a durable key for V360API as its API Keys tab would.
+    async fn create_tool_key(&self) -> (String, String) {
+        let key = self
+            .control(
+                "api-members/V360API/api-keys",
+                serde_json::json!({ "description": "Email reConnector" }),
+            )
+            .await;
+        let half = |name: &str| key[name].as_str().expect("key half").to_owned();
+        (half("publicKey"), half("privateKey"))
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_wizard(sandbox: &SandboxProcess) -> Tmux {
+    let env = sandbox.wizard_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Tmux::start(BINARY, &env)
+}
+
+/// Runs the wizard once against `sandbox` up to the summary and returns the summary screen.
+/// On the first run the test sets the role's levels; the key is always new.
+async fn run_wizard_to_summary(sandbox: &SandboxProcess, first_run: bool) -> String {
+    let tmux = start_wizard(sandbox);
+    tmux.wait_for("Connect to ConnectWise Manage");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to find or create the role");
+    tmux.send(&["Enter"]);
+
+    if first_run {
+        let screen = tmux.wait_for("[missing]");
+        let role_id: i64 = screen
+            .split("(id ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no role id on screen:\n{screen}"));
+        let levels: Vec<serde_json::Value> = Requirements::merge(&manifest::builtin())
+            .lines
+            .iter()
+            .map(|line| {
+                serde_json::json!({
+                    "module": line.module,
+                    "function": line.function,
+                    "verb": line.verb.as_str(),
+                    "level": line.level.as_str(),
+                })
+            })
+            .collect();
+        sandbox
+            .control(
+                &format!("security-roles/{role_id}/settings"),
+                serde_json::Value::Array(levels),
+            )
+            .await;
+        tmux.send(&["r"]);
+    } else {
+        tmux.wait_for("Found the security role");
+    }
+    tmux.wait_for("[ok] All");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("(1 of");
+    tmux.send(&["Enter"]);
+    let outcome = if first_run { "Created" } else { "Found" };
+    tmux.wait_for(&format!("{outcome} the API member V360API"));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("API Keys tab");
+
+    let (public_key, private_key) = sandbox.create_tool_key().await;
+    tmux.paste(&format!(" {public_key} \n"));
+    tmux.wait_for("removed 2 spaces and a line break");
+    tmux.paste(&format!("{private_key}\n"));
+    tmux.wait_for("removed a line break");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Key accepted");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("(press v to show)");
+    tmux.send(&["Enter"]);
+    let summary = tmux.wait_for("Left to do:");
+    tmux.send(&["Enter"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    assert!(
+        !tmux.scrollback().contains(&private_key),
+        "tool key left on the terminal"
+    );
+    summary
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rerun_rotates_key() {
+    require_tmux();
+    let sandbox = SandboxProcess::start(&[]);
+
+    let first = run_wizard_to_summary(&sandbox, true).await;
+    assert!(first.contains("Created:"), "{first}");
+    assert!(!first.contains("Delete the old key"), "{first}");
+
+    let second = run_wizard_to_summary(&sandbox, false).await;
+    assert!(second.contains("Reused:"), "{second}");
+    assert!(second.contains("- API member V360API"), "{second}");
+    assert!(
+        second.contains("Delete the old key with the description \"Email reConnector\""),
+        "{second}"
+    );
+}
+
+/// Walks `--demo` through steps 1 and 2 with the sandbox-only keys, up to the key fields.
+fn walk_demo_to_key_step(tmux: &Tmux) {
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to find or create the role");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("[missing]");
+    tmux.send(&["d"]);
+    tmux.wait_for("Every required permission is set");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("(1 of");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Created the API member V360API");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("API Keys tab");
+}
+
+#[test]
+fn wrong_key_rejected() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    walk_demo_to_key_step(&tmux);
+
+    tmux.paste("Short");
+    tmux.paste("AlsoShort");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Public key has 5 characters, but ConnectWise keys have 16");
+
+    tmux.send(&["Up"]);
+    tmux.paste("WrongPublic12345");
+    tmux.paste("WrongPrivate1234");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("ConnectWise rejected the tool key");
+    assert!(screen.contains("Press i for details."), "{screen}");
+    assert!(!screen.contains("WrongPrivate1234"), "{screen}");
+    tmux.send(&["i"]);
+    tmux.wait_for("Error details");
+    tmux.send(&["Escape"]);
+    tmux.send(&["C-c"]);
+    assert_terminal_restored(&tmux, "EXITED:130");
+}
+
+#[test]
+fn resize_below_minimum_and_back() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    tmux.wait_for("press Enter to connect");
+
+    tmux.run(&["resize-window", "-t", SESSION, "-x", "70", "-y", "20"]);
+    let screen = tmux.wait_for("needs at least 80x24");
+    assert!(screen.contains("This window is 70x20"), "{screen}");
+    tmux.run(&["resize-window", "-t", SESSION, "-x", "80", "-y", "24"]);
+    let screen = tmux.wait_for("press Enter to connect");
+    assert!(!screen.contains("needs at least"), "{screen}");
+    assert!(screen.contains("Client ID"), "{screen}");
+
+    tmux.send(&["C-c"]);
+    assert_terminal_restored(&tmux, "EXITED:130");
+}
+
+#[test]
+fn ctrl_c_during_request_restores_terminal() {
+    require_tmux();
+    let sandbox = SandboxProcess::start(&["--latency-ms", "5000"]);
+    let tmux = start_wizard(&sandbox);
+    tmux.wait_for("Connect to ConnectWise Manage");
+
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Connecting to ConnectWise");
+    tmux.send(&["C-c"]);
+
+    assert_terminal_restored(&tmux, "EXITED:130");
 }

@@ -10,13 +10,15 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
+use super::error::ErrorReport;
 use super::message::Msg;
 use super::model::{ConnectionInfo, RequestId};
 use crate::cwm::site::web_host;
 use crate::cwm::Credentials;
-use crate::provision::{MemberSpec, RoleSummary, Session};
+use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session};
 use crate::requirements::Requirements;
 use crate::sandbox::{LevelChange, Sandbox};
 use crate::secrets::{keystore, KeyPair};
@@ -25,6 +27,12 @@ use crate::secrets::{keystore, KeyPair};
 /// abandoned requests can add to it, so a few slots are enough. A full channel delays the
 /// sending task and loses nothing.
 pub const REPLY_CHANNEL_CAPACITY: usize = 16;
+
+/// How long the registration endpoint may take to respond.
+const SEND_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How many characters of the registration endpoint's response the screen shows.
+const SEND_RESPONSE_CHARS: usize = 200;
 
 /// How long a keyring call may take before the wizard reports it as unavailable. Some Secret
 /// Service setups wait for an unlock prompt that never comes in a terminal session.
@@ -96,6 +104,21 @@ pub enum Command {
         identifier: String,
         description: String,
     },
+    /// Sends the registration fields as JSON by HTTPS POST to the tool's endpoint.
+    SendRegistration {
+        request_id: RequestId,
+        url: String,
+        fields: Vec<(&'static str, SecretString)>,
+    },
+    /// Writes to the terminal rather than spawning a task; the event loop performs it.
+    Clipboard(ClipboardCommand),
+}
+
+/// A clipboard change through OSC 52, written by the event loop that owns the terminal.
+#[derive(Debug)]
+pub enum ClipboardCommand {
+    Copy(SecretString),
+    Clear,
 }
 
 /// Performs commands on the tokio runtime.
@@ -115,6 +138,8 @@ impl Runner {
     }
 
     /// Starts the command as a task and returns at once; the reply arrives on the channel.
+    ///
+    /// A clipboard command is ignored here: it is not a task, and the event loop performs it.
     pub fn spawn(&self, command: Command) {
         match command {
             Command::Connect {
@@ -134,53 +159,34 @@ impl Runner {
                 name,
                 requirements,
                 allow_admin,
-            } => {
-                let session = self.session(session);
-                self.reply(async move {
-                    let result = match session {
-                        Ok(session) => session
-                            .ensure_role(&name, &requirements, allow_admin)
-                            .await
-                            .map_err(|error| describe("finding or creating the role", error)),
-                        Err(error) => Err(error),
-                    };
-                    Msg::RoleDone { request_id, result }
-                });
-            }
+            } => self.with_session(
+                session,
+                "finding or creating the security role",
+                move |session| async move {
+                    session.ensure_role(&name, &requirements, allow_admin).await
+                },
+                move |result| Msg::RoleDone { request_id, result },
+            ),
             Command::RecheckRole {
                 request_id,
                 session,
                 role,
                 requirements,
-            } => {
-                let session = self.session(session);
-                self.reply(async move {
-                    let result = match session {
-                        Ok(session) => session
-                            .recheck_role(&role, &requirements)
-                            .await
-                            .map_err(|error| describe("re-reading the role", error)),
-                        Err(error) => Err(error),
-                    };
-                    Msg::RoleDone { request_id, result }
-                });
-            }
+            } => self.with_session(
+                session,
+                "re-reading the security role",
+                move |session| async move { session.recheck_role(&role, &requirements).await },
+                move |result| Msg::RoleDone { request_id, result },
+            ),
             Command::LoadMemberChoices {
                 request_id,
                 session,
-            } => {
-                let session = self.session(session);
-                self.reply(async move {
-                    let result = match session {
-                        Ok(session) => session
-                            .member_choices()
-                            .await
-                            .map_err(|error| describe("reading the member choices", error)),
-                        Err(error) => Err(error),
-                    };
-                    Msg::MemberChoicesDone { request_id, result }
-                });
-            }
+            } => self.with_session(
+                session,
+                "reading the member choices",
+                |session| async move { session.member_choices().await },
+                move |result| Msg::MemberChoicesDone { request_id, result },
+            ),
             Command::EnsureMember {
                 request_id,
                 session,
@@ -188,17 +194,14 @@ impl Runner {
                 role,
                 apply_changes,
             } => {
-                let session = self.session(session);
-                self.reply(async move {
-                    let result = match session {
-                        Ok(session) => session
-                            .ensure_member(&spec, &role, apply_changes)
-                            .await
-                            .map_err(|error| describe("finding or creating the API member", error)),
-                        Err(error) => Err(error),
-                    };
-                    Msg::MemberDone { request_id, result }
-                });
+                self.with_session(
+                    session,
+                    "finding or creating the API member",
+                    move |session| async move {
+                        session.ensure_member(&spec, &role, apply_changes).await
+                    },
+                    move |result| Msg::MemberDone { request_id, result },
+                )
             }
             Command::VerifyKey {
                 request_id,
@@ -206,29 +209,22 @@ impl Runner {
                 identifier,
                 pair,
                 requirements,
-            } => {
-                let session = self.session(session);
-                self.reply(async move {
-                    let result = match session {
-                        Ok(session) => session
-                            .verify_key(&identifier, &pair, &requirements)
-                            .await
-                            .map_err(|error| describe("verifying the API key", error)),
-                        Err(error) => Err(error),
-                    };
-                    Msg::KeyVerified { request_id, result }
-                });
-            }
+            } => self.with_session(
+                session,
+                "verifying the API key",
+                move |session| async move {
+                    session.verify_key(&identifier, &pair, &requirements).await
+                },
+                move |result| Msg::KeyVerified { request_id, result },
+            ),
             Command::StoreKey {
                 request_id,
                 account,
                 pair,
-            } => {
-                self.reply(async move {
-                    let result = store_key(account, pair).await;
-                    Msg::KeyStored { request_id, result }
-                });
-            }
+            } => self.reply(async move {
+                let result = store_key(account, pair).await;
+                Msg::KeyStored { request_id, result }
+            }),
             Command::DemoSetRoleLevels {
                 request_id,
                 role_id,
@@ -245,14 +241,12 @@ impl Runner {
                             level: level.level.to_owned(),
                         })
                         .collect();
-                    let result = match sandbox {
-                        Some(sandbox) => {
-                            sandbox.set_role_levels(role_id, &changes).map_err(|error| {
-                                format!("the sandbox could not set the levels: {error:#}")
-                            })
-                        }
-                        None => Err(NOT_DEMO.to_owned()),
-                    };
+                    let result =
+                        demo_sandbox(sandbox, "setting the role levels").and_then(|sandbox| {
+                            sandbox
+                                .set_role_levels(role_id, &changes)
+                                .map_err(|error| sandbox_error("setting the role levels", &error))
+                        });
                     Msg::DemoRoleLevelsDone { request_id, result }
                 });
             }
@@ -263,19 +257,50 @@ impl Runner {
             } => {
                 let sandbox = self.sandbox.clone();
                 self.reply(async move {
-                    let result = match sandbox {
-                        Some(sandbox) => sandbox
+                    let result = demo_sandbox(sandbox, "creating an API key").and_then(|sandbox| {
+                        sandbox
                             .create_api_key(&identifier, &description)
                             .map(|(public_key, private_key)| KeyPair::new(public_key, private_key))
-                            .map_err(|error| {
-                                format!("the sandbox could not create a key: {error:#}")
-                            }),
-                        None => Err(NOT_DEMO.to_owned()),
-                    };
+                            .map_err(|error| sandbox_error("creating an API key", &error))
+                    });
                     Msg::DemoKeyCreated { request_id, result }
                 });
             }
+            Command::SendRegistration {
+                request_id,
+                url,
+                fields,
+            } => self.reply(async move {
+                let result = send_registration(&url, &fields).await;
+                Msg::RegistrationSent { request_id, result }
+            }),
+            Command::Clipboard(_) => {}
         }
+    }
+
+    /// Runs an engine call on the session that the connect request `session` opened, and
+    /// sends its reply. A failure is logged and reported with `action` as its context.
+    fn with_session<T, Call, Reply>(
+        &self,
+        session: RequestId,
+        action: &'static str,
+        call: impl FnOnce(Arc<Session>) -> Call + Send + 'static,
+        reply: Reply,
+    ) where
+        T: Send + 'static,
+        Call: Future<Output = Result<T, ProvisionError>> + Send + 'static,
+        Reply: FnOnce(Result<T, ErrorReport>) -> Msg + Send + 'static,
+    {
+        let session = self.session(session);
+        self.reply(async move {
+            let result = match session {
+                Ok(session) => call(session)
+                    .await
+                    .map_err(|error| describe(action, &error)),
+                Err(error) => Err(error),
+            };
+            reply(result)
+        });
     }
 
     fn reply(&self, task: impl Future<Output = Msg> + Send + 'static) {
@@ -287,14 +312,33 @@ impl Runner {
         });
     }
 
-    fn session(&self, id: RequestId) -> Result<Arc<Session>, String> {
+    fn session(&self, id: RequestId) -> Result<Arc<Session>, ErrorReport> {
         self.sessions
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&id)
             .cloned()
-            .ok_or_else(|| "the connection to ConnectWise is gone; connect again".to_owned())
+            .ok_or_else(|| {
+                ErrorReport::from_message(
+                    "looking up the connection",
+                    "Not connected",
+                    "the connection to ConnectWise is gone; connect again on the Connect screen",
+                )
+            })
     }
+}
+
+fn demo_sandbox(sandbox: Option<Arc<Sandbox>>, action: &str) -> Result<Arc<Sandbox>, ErrorReport> {
+    sandbox.ok_or_else(|| ErrorReport::from_message(action, "Demo only", NOT_DEMO))
+}
+
+fn sandbox_error(action: &str, error: &anyhow::Error) -> ErrorReport {
+    tracing::warn!("sandbox failed {action}: {error:#}");
+    ErrorReport::from_message(
+        action,
+        "The sandbox failed",
+        format!("the sandbox failed {action}: {error:#}"),
+    )
 }
 
 const NOT_DEMO: &str = "this key works only in the demo (v360-setup --demo)";
@@ -304,12 +348,12 @@ async fn connect(
     site: &str,
     credentials: Credentials,
     sessions: &Mutex<HashMap<RequestId, Arc<Session>>>,
-) -> Result<ConnectionInfo, String> {
+) -> Result<ConnectionInfo, ErrorReport> {
     let company_id = credentials.company_id.clone();
     let client_id = credentials.client_id.clone();
     let session = Session::connect(site, credentials)
         .await
-        .map_err(|error| describe("connecting", error))?;
+        .map_err(|error| describe("connecting to ConnectWise", &error))?;
 
     let site = session.client().site();
     let site_host = match site.port() {
@@ -334,29 +378,93 @@ async fn connect(
 }
 
 /// Runs the blocking keyring call off the runtime's worker threads, with a timeout.
-async fn store_key(account: String, pair: KeyPair) -> Result<String, String> {
+async fn store_key(account: String, pair: KeyPair) -> Result<String, ErrorReport> {
+    const ACTION: &str = "storing the key pair in the OS keyring";
+    const TITLE: &str = "The OS keyring is not available";
     let task =
         tokio::task::spawn_blocking(move || keystore::store(&account, &pair).map(|()| account));
-    match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
+    let result = match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
         Ok(Ok(Ok(account))) => {
             tracing::info!(%account, "key pair stored in the OS keyring");
-            Ok(account)
+            return Ok(account);
         }
-        Ok(Ok(Err(error))) => Err(describe("storing the key pair", error)),
-        Ok(Err(join_error)) => Err(describe(
-            "storing the key pair",
+        Ok(Ok(Err(error))) => ErrorReport::from_error(ACTION, TITLE, &error),
+        Ok(Err(join_error)) => ErrorReport::from_message(
+            ACTION,
+            TITLE,
             format!("the OS keyring call failed ({join_error}); the key stays in memory only"),
-        )),
-        Err(_) => Err(format!(
-            "the OS keyring did not answer within {} s; the key stays in memory only",
-            KEYRING_TIMEOUT.as_secs()
-        )),
-    }
+        ),
+        Err(_) => ErrorReport::from_message(
+            ACTION,
+            TITLE,
+            format!(
+                "the OS keyring did not answer within {} s; the key stays in memory only",
+                KEYRING_TIMEOUT.as_secs()
+            ),
+        ),
+    };
+    tracing::warn!("{ACTION} failed: {}", result.message);
+    Err(result)
 }
 
-/// Logs a failed engine call and returns its message for the screen.
-fn describe(action: &str, error: impl std::fmt::Display) -> String {
-    let message = error.to_string();
-    tracing::warn!("{action} failed: {message}");
-    message
+/// Posts the fields as one JSON object and returns the status and the start of the response.
+///
+/// Only HTTPS is used, except for a loopback address, so the private key never crosses a
+/// network unencrypted.
+async fn send_registration(
+    url: &str,
+    fields: &[(&'static str, SecretString)],
+) -> Result<(u16, String), ErrorReport> {
+    const ACTION: &str = "sending the key pair to the registration endpoint";
+    const TITLE: &str = "Sending the registration failed";
+
+    let parsed = url::Url::parse(url)
+        .map_err(|error| ErrorReport::from_error(ACTION, "Invalid registration URL", &error))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(address)) => address.is_loopback(),
+        Some(url::Host::Ipv6(address)) => address.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+
+    if parsed.scheme() != "https" && !loopback {
+        return Err(ErrorReport::from_message(
+            ACTION,
+            "Invalid registration URL",
+            format!(
+                "the registration URL {url} is not HTTPS; the key pair is sent only over HTTPS"
+            ),
+        ));
+    }
+
+    // NOTE: serde_json copies each value into a plain String, which is not zeroized on drop.
+    let body: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(name, value)| {
+            (
+                (*name).to_owned(),
+                serde_json::Value::String(value.expose_secret().to_owned()),
+            )
+        })
+        .collect();
+    let response = reqwest::Client::new()
+        .post(parsed)
+        .timeout(SEND_TIMEOUT)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|error| ErrorReport::from_error(ACTION, TITLE, &error))?;
+
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    let excerpt: String = text.chars().take(SEND_RESPONSE_CHARS).collect();
+    tracing::info!(status, "registration sent");
+    Ok((status, excerpt))
+}
+
+/// Logs a failed engine call and returns its report for the screen.
+fn describe(action: &str, error: &ProvisionError) -> ErrorReport {
+    let report = ErrorReport::from_provision(action, error);
+    tracing::warn!("{action} failed: {error}");
+    report
 }

@@ -14,7 +14,7 @@ pub async fn start() -> anyhow::Result<Sandbox> {
 pub fn fill_connect(model: &mut Model, sandbox: &Sandbox) {
     let info = sandbox.startup_info();
     let form = &mut model.connect;
-    form.site.set(&info.url);
+    form.set_site(&info.url);
     form.company.set(&info.company_id);
     form.public_key.set(&info.admin_public_key);
     form.private_key.set(&info.admin_private_key);

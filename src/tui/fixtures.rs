@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use secrecy::SecretString;
 
 use super::message::Msg;
-use super::model::{ConnectionInfo, Model, RequestId, Step};
+use super::model::{ConnectionInfo, ErrorReport, Model, RequestId, Step};
 use super::update::update;
 use crate::cwm::models::NamedItem;
 use crate::provision::{
@@ -26,7 +26,13 @@ pub fn model() -> Model {
 
 pub fn demo_model() -> Model {
     let mut model = Model::new(manifest::builtin(), false, true).expect("built-in tools");
-    model.connect.site.set("http://127.0.0.1:9");
+    fill_connect(&mut model);
+    model
+}
+
+/// Fills the Connect screen as `--demo` does, with fixed values.
+fn fill_connect(model: &mut Model) {
+    model.connect.set_site("http://127.0.0.1:9");
     model.connect.company.set("sandbox");
     model.connect.public_key.set("AdminPublic12345");
     model.connect.private_key.set(ADMIN_PRIVATE_KEY);
@@ -34,7 +40,11 @@ pub fn demo_model() -> Model {
         .connect
         .client_id
         .set("0f8fad5b-d9cb-469f-a165-70867728950e");
-    model
+}
+
+/// Builds an error report as an engine reply would carry it.
+pub fn report(message: &str) -> ErrorReport {
+    ErrorReport::from_message("testing", "Test failure", message)
 }
 
 pub fn press(model: &mut Model, code: KeyCode) -> Option<super::command::Command> {
@@ -164,6 +174,7 @@ pub fn tool_pair() -> KeyPair {
 /// commands being performed.
 pub fn model_at(target: Step) -> Model {
     let mut model = model();
+    fill_connect(&mut model);
     if target == Step::Connect {
         return model;
     }

@@ -2,13 +2,12 @@
 //! engine calls.
 //!
 //! Each reply carries the id of its request, so [`super::update::update`] can drop a reply to a
-//! request that is no longer awaited. Errors arrive as the engine's `Display` text, which is
-//! worded for the user.
+//! request that is no longer awaited. Errors arrive as an [`ErrorReport`], worded for the user.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 
-use super::model::{ConnectionInfo, RequestId};
+use super::model::{ConnectionInfo, ErrorReport, RequestId};
 use crate::provision::{KeyStatus, MemberChoices, MemberStatus, RoleStatus};
 use crate::secrets::KeyPair;
 
@@ -34,39 +33,44 @@ pub enum Msg {
     Signal(ExitSignal),
     ConnectDone {
         request_id: RequestId,
-        result: Result<ConnectionInfo, String>,
+        result: Result<ConnectionInfo, ErrorReport>,
     },
     /// The reply to finding or creating the role, and to re-reading it.
     RoleDone {
         request_id: RequestId,
-        result: Result<RoleStatus, String>,
+        result: Result<RoleStatus, ErrorReport>,
     },
     MemberChoicesDone {
         request_id: RequestId,
-        result: Result<MemberChoices, String>,
+        result: Result<MemberChoices, ErrorReport>,
     },
     MemberDone {
         request_id: RequestId,
-        result: Result<MemberStatus, String>,
+        result: Result<MemberStatus, ErrorReport>,
     },
     /// The verified status, with the pair in the order that ConnectWise accepted.
     KeyVerified {
         request_id: RequestId,
-        result: Result<(KeyStatus, KeyPair), String>,
+        result: Result<(KeyStatus, KeyPair), ErrorReport>,
     },
     /// The keyring account on success.
     KeyStored {
         request_id: RequestId,
-        result: Result<String, String>,
+        result: Result<String, ErrorReport>,
+    },
+    /// The HTTP status and the start of the response of the registration endpoint.
+    RegistrationSent {
+        request_id: RequestId,
+        result: Result<(u16, String), ErrorReport>,
     },
     /// The number of role settings the sandbox changed.
     DemoRoleLevelsDone {
         request_id: RequestId,
-        result: Result<usize, String>,
+        result: Result<usize, ErrorReport>,
     },
     DemoKeyCreated {
         request_id: RequestId,
-        result: Result<KeyPair, String>,
+        result: Result<KeyPair, ErrorReport>,
     },
 }
 

@@ -1,22 +1,29 @@
 //! The interactive wizard, built on The Elm Architecture.
 //!
-//! - [`model`]: the state; [`message`]: what can happen; [`update`]: the pure transitions;
+//! - [`model`] and [`forms`]: the state; [`message`]: what can happen; [`update`]: the pure
+//!   transitions; [`validate`]: the input checks that run before any request;
 //! - [`command`]: engine calls run as tokio tasks that reply over a bounded channel;
 //! - [`view`]: the pure drawing code, one file per screen;
 //! - [`terminal`]: raw mode, alternate screen and their restoration on every exit path;
+//! - [`input`]: text fields and key cleaning; [`clipboard`]: OSC 52; [`error`]: error reports;
 //! - [`demo`]: the in-process sandbox behind `--demo`; [`strings`]: the user-visible text.
 //!
 //! One task, the event loop in [`run`], owns the terminal. It draws, waits for the next input
 //! event, tick, signal or engine reply, and hands it to `update`. Nothing in the loop awaits
 //! the network.
 
+pub mod clipboard;
 pub mod command;
 pub mod demo;
+pub mod error;
+pub mod forms;
+pub mod input;
 pub mod message;
 pub mod model;
 pub mod strings;
 pub mod terminal;
 pub mod update;
+pub mod validate;
 pub mod view;
 
 #[cfg(test)]
@@ -32,7 +39,7 @@ use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
-use command::{Runner, REPLY_CHANNEL_CAPACITY};
+use command::{ClipboardCommand, Command, Runner, REPLY_CHANNEL_CAPACITY};
 use message::{ExitSignal, Msg};
 use model::{Exit, Model};
 
@@ -84,9 +91,12 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
         options.tools
     };
     let mut model = Model::new(tools, options.allow_admin_role, options.demo)?;
+    model.monochrome = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let form = &mut model.connect;
+    if let Some(site) = &options.site {
+        form.set_site(site);
+    }
     let prefill = [
-        (&mut form.site, options.site),
         (&mut form.company, options.company_id),
         (&mut form.public_key, options.public_key),
         (&mut form.client_id, options.client_id),
@@ -108,9 +118,12 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
         None
     };
     // Start typing in the first empty field; with everything filled in, Enter connects.
-    let first_empty = model::ConnectField::ALL
-        .iter()
-        .position(|field| model.connect.field(*field).is_empty());
+    let first_empty = model.connect.rows().into_iter().position(|row| {
+        model
+            .connect
+            .field(row)
+            .is_some_and(input::TextField::is_empty)
+    });
     if let Some(index) = first_empty {
         model.connect.selected = index;
         model.connect.editing = true;
@@ -153,13 +166,37 @@ async fn event_loop(
         let Some(message) = message else {
             continue;
         };
-        if let Some(command) = update::update(model, message) {
-            runner.spawn(command);
+        match update::update(model, message) {
+            Some(Command::Clipboard(clipboard)) => write_clipboard(terminal, &clipboard)?,
+            Some(command) => runner.spawn(command),
+            None => {}
         }
         if let Some(exit) = model.exit {
+            // A value the wizard copied must not outlive it on the clipboard.
+            if model.clipboard.clear_at_tick.is_some() {
+                write_clipboard(terminal, &ClipboardCommand::Clear)?;
+            }
             return Ok(exit);
         }
     }
+}
+
+/// Writes an OSC 52 sequence straight to the terminal, between two frames.
+fn write_clipboard(
+    terminal: &mut terminal::WizardTerminal,
+    command: &ClipboardCommand,
+) -> std::io::Result<()> {
+    use std::io::Write;
+
+    let backend = terminal.backend_mut();
+    match command {
+        ClipboardCommand::Copy(text) => {
+            let sequence = clipboard::copy_sequence(text.expose_secret());
+            backend.write_all(sequence.as_bytes())?;
+        }
+        ClipboardCommand::Clear => backend.write_all(clipboard::clear_sequence().as_bytes())?,
+    }
+    backend.flush()
 }
 
 /// The signals that end the wizard: SIGINT from outside the terminal (inside it, raw mode turns

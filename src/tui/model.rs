@@ -4,20 +4,11 @@
 //! The model contains no I/O handles. Commands name the connection by the id of the request that
 //! opened it, and the task runner in `command.rs` keeps the session itself.
 
-use std::fmt;
-
-use zeroize::Zeroizing;
-
-use crate::cwm::models::NamedItem;
-use crate::provision::{
-    KeyStatus, MemberChoices, MemberSpec, MemberStatus, Outcome, RoleStatus,
-    DEFAULT_MEMBER_IDENTIFIER, DEFAULT_MEMBER_NAME,
-};
 use crate::requirements::{Manifest, Requirements};
-use crate::secrets::KeyPair;
 
-/// The role name proposed before the user edits it.
-pub const DEFAULT_ROLE_NAME: &str = "Visionary 360 API";
+pub use super::error::ErrorReport;
+pub use super::forms::*;
+pub use super::input::TextField;
 
 /// Identifies one engine request, so a reply to an abandoned request can be dropped.
 pub type RequestId = u64;
@@ -60,381 +51,6 @@ impl Step {
     }
 }
 
-/// A one-line text input; a secret field zeroizes its text on drop and hides it in `Debug`.
-#[derive(Clone, Default)]
-pub struct TextField {
-    value: Zeroizing<String>,
-    pub secret: bool,
-}
-
-impl TextField {
-    pub fn plain(value: &str) -> Self {
-        Self {
-            value: Zeroizing::new(value.to_owned()),
-            secret: false,
-        }
-    }
-
-    pub fn secret() -> Self {
-        Self {
-            value: Zeroizing::new(String::new()),
-            secret: true,
-        }
-    }
-
-    pub fn text(&self) -> &str {
-        &self.value
-    }
-
-    pub fn set(&mut self, value: &str) {
-        self.value.clear();
-        self.value.push_str(value);
-    }
-
-    pub fn push(&mut self, character: char) {
-        self.value.push(character);
-    }
-
-    pub fn pop(&mut self) {
-        self.value.pop();
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.value.trim().is_empty()
-    }
-
-    /// Returns the text as the screen shows it: one `•` per character for a secret field.
-    pub fn display(&self) -> String {
-        if self.secret {
-            "•".repeat(self.value.chars().count())
-        } else {
-            self.value.to_string()
-        }
-    }
-}
-
-impl fmt::Debug for TextField {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret {
-            write!(
-                f,
-                "TextField([REDACTED], {} chars)",
-                self.value.chars().count()
-            )
-        } else {
-            write!(f, "TextField({:?})", self.value.as_str())
-        }
-    }
-}
-
-/// Removes what a copy from a web page or chat tends to add to a key: spaces, tabs, line
-/// breaks, no-break spaces, zero-width characters and byte-order marks.
-pub fn clean_key(text: &str) -> String {
-    text.chars()
-        .filter(|character| {
-            !character.is_whitespace()
-                && !matches!(
-                    character,
-                    '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-                )
-        })
-        .collect()
-}
-
-/// The Connect screen's fields, in screen order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectField {
-    Site,
-    Company,
-    PublicKey,
-    PrivateKey,
-    ClientId,
-}
-
-impl ConnectField {
-    pub const ALL: [ConnectField; 5] = [
-        ConnectField::Site,
-        ConnectField::Company,
-        ConnectField::PublicKey,
-        ConnectField::PrivateKey,
-        ConnectField::ClientId,
-    ];
-}
-
-#[derive(Debug, Clone)]
-pub struct ConnectForm {
-    pub site: TextField,
-    pub company: TextField,
-    pub public_key: TextField,
-    pub private_key: TextField,
-    pub client_id: TextField,
-    /// Index into [`ConnectField::ALL`].
-    pub selected: usize,
-    pub editing: bool,
-    /// Set by any edit after the last successful connection, so Enter connects again.
-    pub dirty: bool,
-}
-
-impl Default for ConnectForm {
-    fn default() -> Self {
-        Self {
-            site: TextField::default(),
-            company: TextField::default(),
-            public_key: TextField::default(),
-            private_key: TextField::secret(),
-            client_id: TextField::default(),
-            selected: 0,
-            editing: false,
-            dirty: true,
-        }
-    }
-}
-
-impl ConnectForm {
-    pub fn field(&self, field: ConnectField) -> &TextField {
-        match field {
-            ConnectField::Site => &self.site,
-            ConnectField::Company => &self.company,
-            ConnectField::PublicKey => &self.public_key,
-            ConnectField::PrivateKey => &self.private_key,
-            ConnectField::ClientId => &self.client_id,
-        }
-    }
-
-    pub fn field_mut(&mut self, field: ConnectField) -> &mut TextField {
-        match field {
-            ConnectField::Site => &mut self.site,
-            ConnectField::Company => &mut self.company,
-            ConnectField::PublicKey => &mut self.public_key,
-            ConnectField::PrivateKey => &mut self.private_key,
-            ConnectField::ClientId => &mut self.client_id,
-        }
-    }
-
-    pub fn selected_field(&self) -> ConnectField {
-        ConnectField::ALL[self.selected.min(ConnectField::ALL.len() - 1)]
-    }
-}
-
-/// The details of a successful connection, without the session itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionInfo {
-    /// The id of the connect request; commands name the session by it.
-    pub session_id: RequestId,
-    /// The web host of the site, with the port when it is not the scheme's default, as the
-    /// registration form and the keyring account use it.
-    pub site_host: String,
-    pub company_id: String,
-    pub client_id: String,
-    pub company_name: String,
-    pub version: String,
-    pub admin_identifier: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct RoleForm {
-    pub name: TextField,
-    pub editing: bool,
-    /// Index of the highlighted checklist line.
-    pub selected_line: usize,
-    /// The latest comparison of the role with the requirements.
-    pub status: Option<RoleStatus>,
-    /// Whether this run created the role or found it. A re-read keeps the first outcome.
-    pub outcome: Option<Outcome>,
-}
-
-impl Default for RoleForm {
-    fn default() -> Self {
-        Self {
-            name: TextField::plain(DEFAULT_ROLE_NAME),
-            editing: false,
-            selected_line: 0,
-            status: None,
-            outcome: None,
-        }
-    }
-}
-
-impl RoleForm {
-    pub fn is_done(&self) -> bool {
-        self.status
-            .as_ref()
-            .is_some_and(|status| status.checklist.is_met())
-    }
-}
-
-/// The rows of the API member screen, in screen order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemberRow {
-    Identifier,
-    Name,
-    Level,
-    Location,
-    BusinessUnit,
-    TimeZone,
-}
-
-impl MemberRow {
-    pub const ALL: [MemberRow; 6] = [
-        MemberRow::Identifier,
-        MemberRow::Name,
-        MemberRow::Level,
-        MemberRow::Location,
-        MemberRow::BusinessUnit,
-        MemberRow::TimeZone,
-    ];
-
-    pub fn is_text(self) -> bool {
-        matches!(self, MemberRow::Identifier | MemberRow::Name)
-    }
-}
-
-/// The chosen entry of each picker, as indexes into the lists of [`MemberChoices`]. The time
-/// zone index 0 means "site default"; index `n` is entry `n - 1` of the list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MemberPicks {
-    pub level: usize,
-    pub location: usize,
-    pub department: usize,
-    pub time_zone: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct MemberForm {
-    pub identifier: TextField,
-    pub name: TextField,
-    /// Index into [`MemberRow::ALL`].
-    pub selected: usize,
-    pub editing: bool,
-    pub choices: Option<MemberChoices>,
-    pub picks: MemberPicks,
-    pub status: Option<MemberStatus>,
-}
-
-impl Default for MemberForm {
-    fn default() -> Self {
-        Self {
-            identifier: TextField::plain(DEFAULT_MEMBER_IDENTIFIER),
-            name: TextField::plain(DEFAULT_MEMBER_NAME),
-            selected: 0,
-            editing: false,
-            choices: None,
-            picks: MemberPicks::default(),
-            status: None,
-        }
-    }
-}
-
-impl MemberForm {
-    pub fn selected_row(&self) -> MemberRow {
-        MemberRow::ALL[self.selected.min(MemberRow::ALL.len() - 1)]
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.status
-            .as_ref()
-            .is_some_and(|status| status.pending_changes.is_empty())
-    }
-
-    /// Builds the member spec from the form and the pickers, or returns `None` until the
-    /// choices are loaded.
-    pub fn spec(&self) -> Option<MemberSpec> {
-        let choices = self.choices.as_ref()?;
-        let id_at = |items: &[NamedItem], index: usize| items.get(index).map(|item| item.id);
-        Some(MemberSpec {
-            identifier: self.identifier.text().trim().to_owned(),
-            name: self.name.text().trim().to_owned(),
-            level_id: id_at(&choices.levels, self.picks.level)?,
-            location_id: id_at(&choices.locations, self.picks.location)?,
-            department_id: id_at(&choices.departments, self.picks.department)?,
-            time_zone_id: self
-                .picks
-                .time_zone
-                .checked_sub(1)
-                .and_then(|index| id_at(&choices.time_zones, index)),
-        })
-    }
-
-    /// Sets the pickers to the entries of `spec`, the defaults the engine proposes.
-    pub fn pick_from_spec(&mut self, spec: &MemberSpec) {
-        let Some(choices) = &self.choices else {
-            return;
-        };
-        let index_of =
-            |items: &[NamedItem], id: i64| items.iter().position(|item| item.id == id).unwrap_or(0);
-        self.picks = MemberPicks {
-            level: index_of(&choices.levels, spec.level_id),
-            location: index_of(&choices.locations, spec.location_id),
-            department: index_of(&choices.departments, spec.department_id),
-            time_zone: spec
-                .time_zone_id
-                .and_then(|id| choices.time_zones.iter().position(|item| item.id == id))
-                .map_or(0, |index| index + 1),
-        };
-    }
-}
-
-/// The key fields of step 3, in screen order.
-pub const KEY_FIELD_COUNT: usize = 2;
-
-#[derive(Debug, Clone)]
-pub struct KeyForm {
-    pub public_key: TextField,
-    pub private_key: TextField,
-    /// 0 for the public key, 1 for the private key.
-    pub selected: usize,
-    pub editing: bool,
-    pub result: Option<VerifiedKey>,
-}
-
-impl Default for KeyForm {
-    fn default() -> Self {
-        Self {
-            public_key: TextField::default(),
-            private_key: TextField::secret(),
-            selected: 0,
-            editing: false,
-            result: None,
-        }
-    }
-}
-
-impl KeyForm {
-    pub fn selected_field_mut(&mut self) -> &mut TextField {
-        if self.selected == 0 {
-            &mut self.public_key
-        } else {
-            &mut self.private_key
-        }
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.result
-            .as_ref()
-            .is_some_and(|verified| verified.status.is_accepted())
-    }
-}
-
-/// A key that ConnectWise accepted, with the pair in the order that worked.
-#[derive(Debug, Clone)]
-pub struct VerifiedKey {
-    pub status: KeyStatus,
-    pub pair: KeyPair,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyringOutcome {
-    Stored { account: String },
-    Failed { message: String },
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RegistrationState {
-    /// Whether the private key is shown; reset whenever the user leaves step 4.
-    pub revealed: bool,
-    pub keyring: Option<KeyringOutcome>,
-}
-
 /// The engine calls the wizard makes, for the spinner text and for matching replies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestKind {
@@ -446,6 +62,7 @@ pub enum RequestKind {
     ApplyMemberChanges,
     VerifyKey,
     StoreKey,
+    SendRegistration,
     DemoRoleLevels,
     DemoCreateKey,
 }
@@ -485,12 +102,82 @@ impl Exit {
     }
 }
 
-#[derive(Debug)]
+/// A window drawn over the current screen; it takes the keys until closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// Every key of the wizard.
+    Help,
+    /// The full error chain of the last error.
+    ErrorDetails,
+    /// A list to choose from, filtered by what the user types.
+    Picker(Picker),
+}
+
+/// What a picker sets when the user chooses an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerTarget {
+    Site,
+    Member(MemberRow),
+}
+
+/// A list to choose from, with a type-to-filter text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub target: PickerTarget,
+    pub title: String,
+    pub items: Vec<String>,
+    pub filter: String,
+    /// Index into [`Picker::visible`], the filtered list.
+    pub highlighted: usize,
+}
+
+impl Picker {
+    /// Returns the indexes into `items` of the entries that contain the filter text, ignoring
+    /// case.
+    pub fn visible(&self) -> Vec<usize> {
+        let filter = self.filter.to_lowercase();
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.to_lowercase().contains(&filter))
+            .map(|(index, _)| index)
+            .collect()
+    }
+}
+
+/// A question that the next key answers: `y` confirms, any other key cancels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Leave the wizard before the summary.
+    Quit,
+    /// Continue to step 2 with required permissions missing.
+    ChecklistOverride,
+}
+
+/// An event for the audit log, recorded in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// The user continued with required permissions unmet.
+    ChecklistOverride(ChecklistOverride),
+}
+
+/// The clipboard as the wizard left it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClipboardState {
+    /// The tick at which the copied value is cleared; `None` when nothing is on it.
+    pub clear_at_tick: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
 pub struct Model {
     pub step: Step,
     pub demo: bool,
-    /// The selected tools; the first one is the tool whose key steps 3 and 4 handle.
+    /// Draws without colour, for `NO_COLOR` and monochrome terminals.
+    pub monochrome: bool,
+    /// The catalog of tools the user may select.
     pub tools: Vec<Manifest>,
+    /// Whether each tool of the catalog is selected.
+    pub selected_tools: Vec<bool>,
     /// The merged requirements of every selected tool.
     pub requirements: Requirements,
     pub allow_admin_role: bool,
@@ -502,10 +189,16 @@ pub struct Model {
     pub registration: RegistrationState,
     pub pending: Option<PendingRequest>,
     next_request_id: RequestId,
-    /// The last failure, in the engine's own words, until the next action.
-    pub error: Option<String>,
+    /// The last failure until the next action.
+    pub error: Option<ErrorReport>,
     /// Guidance or a confirmation, cleared by the next key press.
     pub notice: Option<String>,
+    pub overlay: Option<Overlay>,
+    pub confirm: Option<Confirm>,
+    pub audit: Vec<AuditEvent>,
+    pub clipboard: ClipboardState,
+    /// Counts the ticks since start; the clipboard timeout is measured in ticks.
+    pub ticks: u64,
     /// Advances on each tick while a request runs.
     pub spinner: usize,
     /// Set when the wizard should end; the event loop then restores the terminal and exits.
@@ -513,17 +206,24 @@ pub struct Model {
 }
 
 impl Model {
-    /// Creates the model for the given tools; the list must not be empty.
+    /// Creates the model for a catalog of tools, which must not be empty. Email reConnector is
+    /// preselected when the catalog has it, else the first tool.
     pub fn new(tools: Vec<Manifest>, allow_admin_role: bool, demo: bool) -> anyhow::Result<Model> {
         if tools.is_empty() {
             anyhow::bail!("no tool is selected: the wizard needs at least one tool manifest");
         }
-        let requirements = Requirements::merge(&tools);
-        Ok(Model {
+        let preselected = tools
+            .iter()
+            .position(|tool| tool.id == PRESELECTED_TOOL)
+            .unwrap_or(0);
+        let selected_tools = (0..tools.len()).map(|index| index == preselected).collect();
+        let mut model = Model {
             step: Step::Connect,
             demo,
+            monochrome: false,
             tools,
-            requirements,
+            selected_tools,
+            requirements: Requirements::default(),
             allow_admin_role,
             connect: ConnectForm::default(),
             connection: None,
@@ -535,15 +235,42 @@ impl Model {
             next_request_id: 1,
             error: None,
             notice: None,
+            overlay: None,
+            confirm: None,
+            audit: Vec::new(),
+            clipboard: ClipboardState::default(),
+            ticks: 0,
             spinner: 0,
             exit: None,
-        })
+        };
+        model.merge_requirements();
+        Ok(model)
     }
 
-    /// Returns the tool whose API key steps 3 and 4 handle.
+    /// Recomputes the merged requirements from the selected tools.
+    pub fn merge_requirements(&mut self) {
+        let selected: Vec<Manifest> = self.selected_tool_list().into_iter().cloned().collect();
+        self.requirements = Requirements::merge(&selected);
+    }
+
+    pub fn selected_tool_list(&self) -> Vec<&Manifest> {
+        self.tools
+            .iter()
+            .zip(&self.selected_tools)
+            .filter(|(_, selected)| **selected)
+            .map(|(tool, _)| tool)
+            .collect()
+    }
+
+    /// Returns the tool whose API key steps 3 and 4 handle: the first selected tool.
     pub fn key_tool(&self) -> &Manifest {
-        // `new` rejects an empty list, so the first tool exists.
-        &self.tools[0]
+        let index = self
+            .selected_tools
+            .iter()
+            .position(|selected| *selected)
+            .unwrap_or(0);
+        // `new` rejects an empty catalog, so index 0 exists.
+        &self.tools[index]
     }
 
     /// Records a new request as the one in flight and returns its id; the reply to any earlier
@@ -610,7 +337,7 @@ impl Model {
         if step <= Step::Role {
             self.role.status = None;
             self.role.outcome = None;
-            self.role.selected_line = 0;
+            self.role.checklist_override = None;
         }
         if step <= Step::Member {
             self.member.status = None;
@@ -641,3 +368,6 @@ impl Model {
         self.key.editing = false;
     }
 }
+
+/// The id of the tool selected when the wizard starts.
+const PRESELECTED_TOOL: &str = "email-reconnector";

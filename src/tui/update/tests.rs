@@ -5,10 +5,10 @@ use secrecy::ExposeSecret;
 
 use super::update;
 use crate::provision::Outcome;
-use crate::tui::command::Command;
+use crate::tui::command::{ClipboardCommand, Command};
 use crate::tui::fixtures::*;
 use crate::tui::message::{ExitSignal, Msg};
-use crate::tui::model::{Exit, KeyringOutcome, RequestKind, Step};
+use crate::tui::model::{Exit, KeyringOutcome, Overlay, RequestKind, Step};
 
 #[test]
 fn enter_on_connect_starts_connect() {
@@ -69,16 +69,14 @@ fn connect_error_is_shown() {
         &mut model,
         Msg::ConnectDone {
             request_id,
-            result: Err("company ID \"nope\" is not known".into()),
+            result: Err(report("company ID \"nope\" is not known")),
         },
     );
 
     assert_eq!(model.step, Step::Connect);
     assert!(model.pending.is_none());
-    assert_eq!(
-        model.error.as_deref(),
-        Some("company ID \"nope\" is not known")
-    );
+    let error = model.error.as_ref().expect("error shown");
+    assert_eq!(error.message, "Company ID \"nope\" is not known.");
 }
 
 #[test]
@@ -112,7 +110,7 @@ fn reply_with_other_id_keeps_pending() {
         &mut model,
         Msg::ConnectDone {
             request_id: current + 100,
-            result: Err("old failure".into()),
+            result: Err(report("old failure")),
         },
     );
 
@@ -152,10 +150,12 @@ fn next_is_blocked_until_role_met() {
     press(&mut model, KeyCode::Tab);
 
     assert_eq!(model.step, Step::Role);
-    assert_eq!(
-        model.notice.as_deref(),
-        Some("Finish 1 Security role first")
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("Finish 1 Security role first"),
+        "{notice}"
     );
+    assert!(notice.contains("press o to continue anyway"), "{notice}");
 }
 
 #[test]
@@ -279,14 +279,18 @@ fn member_choices_set_default_picks() {
 }
 
 #[test]
-fn space_cycles_picker() {
+fn space_opens_picker() {
     let mut model = model_at(Step::Member);
     model.member.selected = 2;
 
     press(&mut model, KeyCode::Char(' '));
+    assert!(matches!(model.overlay, Some(Overlay::Picker(_))));
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Enter);
     assert_eq!(model.member.spec().map(|spec| spec.level_id), Some(2));
     press(&mut model, KeyCode::Char(' '));
-    assert_eq!(model.member.spec().map(|spec| spec.level_id), Some(1));
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(model.member.spec().map(|spec| spec.level_id), Some(2));
 }
 
 #[test]
@@ -345,7 +349,6 @@ fn paste_strips_whitespace_from_keys() {
     let mut model = model_at(Step::Key);
 
     paste(&mut model, " ToolPublic\u{00A0}123456\r\n");
-    press(&mut model, KeyCode::Down);
     paste(&mut model, "\u{FEFF}ToolPrivate\t65432\u{200B} ");
 
     assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
@@ -356,7 +359,6 @@ fn paste_strips_whitespace_from_keys() {
 fn enter_on_key_verifies_pair() {
     let mut model = model_at(Step::Key);
     paste(&mut model, TOOL_PUBLIC_KEY);
-    press(&mut model, KeyCode::Down);
     paste(&mut model, TOOL_PRIVATE_KEY);
 
     let command = press(&mut model, KeyCode::Enter);
@@ -424,7 +426,8 @@ fn key_lacking_permissions_is_not_done() {
     assert!(!model.key.is_done());
     press(&mut model, KeyCode::Right);
     assert_eq!(model.step, Step::Key);
-    assert_eq!(model.notice.as_deref(), Some("Finish 3 API key first"));
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("Finish 3 API key first"), "{notice}");
 }
 
 #[test]
@@ -465,7 +468,7 @@ fn keyring_failure_is_recorded() {
         &mut model,
         Msg::KeyStored {
             request_id,
-            result: Err("the OS keyring is not available here".into()),
+            result: Err(report("the OS keyring is not available here")),
         },
     );
 
@@ -488,10 +491,15 @@ fn enter_on_summary_finishes() {
 }
 
 #[test]
-fn q_quits_outside_fields() {
+fn q_asks_before_quitting_a_step() {
     let mut model = model_at(Step::Role);
 
     press(&mut model, KeyCode::Char('q'));
+    assert!(model.exit.is_none(), "q only asks");
+    press(&mut model, KeyCode::Char('n'));
+    assert!(model.exit.is_none(), "any other key cancels");
+    press(&mut model, KeyCode::Char('q'));
+    press(&mut model, KeyCode::Char('y'));
 
     assert_eq!(model.exit, Some(Exit::Quit));
 }
@@ -508,12 +516,16 @@ fn q_on_summary_finishes() {
 #[test]
 fn q_in_field_is_typed() {
     let mut model = model();
+    model.connect.site_choice = crate::tui::model::SITE_CUSTOM;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::CustomUrl);
     model.connect.editing = true;
 
     press(&mut model, KeyCode::Char('q'));
 
     assert!(model.exit.is_none());
-    assert_eq!(model.connect.site.text(), "q");
+    assert_eq!(model.connect.custom_url.text(), "q");
 }
 
 #[test]
@@ -652,6 +664,8 @@ fn reconnect_after_edit_resets_progress() {
     );
     assert_eq!(model.step, Step::Role);
     press(&mut model, KeyCode::Left);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Down);
     press(&mut model, KeyCode::Char('e'));
     press(&mut model, KeyCode::Char('x'));
 
@@ -685,4 +699,267 @@ fn model_debug_hides_private_keys() {
 
     assert!(!text.contains(TOOL_PRIVATE_KEY), "tool key leaked");
     assert!(!text.contains(ADMIN_PRIVATE_KEY), "admin key leaked");
+}
+
+#[test]
+fn paste_into_key_reports_what_was_removed() {
+    let mut model = model_at(Step::Key);
+
+    paste(&mut model, " ToolPublic 123456\n");
+
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert_eq!(
+        model.key.paste_feedback[0].as_deref(),
+        Some("removed 2 spaces and a line break")
+    );
+    assert_eq!(
+        model.notice.as_deref(),
+        Some("Public key pasted: removed 2 spaces and a line break.")
+    );
+    assert_eq!(
+        model.key.selected_row(),
+        crate::tui::model::KeyRow::PrivateKey,
+        "the next paste goes to the private key"
+    );
+}
+
+#[test]
+fn short_key_rejected_before_request() {
+    let mut model = model_at(Step::Key);
+    paste(&mut model, TOOL_PUBLIC_KEY);
+    paste(&mut model, "Short123");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none(), "no request for a malformed key");
+    let error = model.error.as_ref().expect("input error");
+    assert_eq!(error.title, "Invalid input");
+    assert!(error.message.contains("has 8 characters"), "{error:?}");
+    assert!(!error.message.contains("Short123"), "key echoed: {error:?}");
+}
+
+#[test]
+fn malformed_client_id_rejected_before_request() {
+    let mut model = demo_model();
+    model.connect.client_id.set("not-a-guid");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    assert!(model.pending.is_none());
+    let error = model.error.as_ref().expect("input error");
+    assert!(error.message.contains("GUID"), "{error:?}");
+    assert_eq!(
+        model.connect.selected_row(),
+        crate::tui::model::ConnectRow::ClientId
+    );
+}
+
+#[test]
+fn long_role_name_rejected_before_request() {
+    let mut model = model_at(Step::Role);
+    model.role.name.set(&"R".repeat(31));
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    let error = model.error.as_ref().expect("input error");
+    assert!(error.message.contains("at most 30"), "{error:?}");
+}
+
+#[test]
+fn identifier_with_space_rejected_before_request() {
+    let mut model = model_at(Step::Member);
+    model.member.identifier.set("V360 API");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    let error = model.error.as_ref().expect("input error");
+    assert!(error.message.contains("space"), "{error:?}");
+}
+
+#[test]
+fn override_needs_confirmation_and_is_recorded() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+
+    press(&mut model, KeyCode::Char('o'));
+    assert!(!model.role.is_done(), "o only asks");
+    press(&mut model, KeyCode::Char('y'));
+
+    assert!(model.role.is_done());
+    assert_eq!(model.audit.len(), 1);
+    let crate::tui::model::AuditEvent::ChecklistOverride(record) = &model.audit[0];
+    assert_eq!(record.role_name, "Visionary 360 API");
+    assert_eq!(record.unmet.len(), 2);
+    press(&mut model, KeyCode::Right);
+    assert_eq!(model.step, Step::Member);
+}
+
+#[test]
+fn choice_two_shows_not_available() {
+    let mut model = model_at(Step::Role);
+    model.role.selected = model.tools.len();
+
+    press(&mut model, KeyCode::Char(' '));
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("not available yet"), "{notice}");
+}
+
+#[test]
+fn tool_toggle_changes_requirements() {
+    let mut model = model_at(Step::Role);
+    model.role.selected = 0;
+
+    press(&mut model, KeyCode::Char(' '));
+    assert!(model.requirements.lines.is_empty());
+    assert!(
+        model.role.status.is_none(),
+        "the old checklist is forgotten"
+    );
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none());
+    let error = model.error.as_ref().expect("input error");
+    assert!(error.message.contains("No tool is selected"), "{error:?}");
+}
+
+#[test]
+fn picker_filters_and_chooses() {
+    let mut model = model_at(Step::Member);
+    model.member.selected = 3;
+
+    press(&mut model, KeyCode::Char(' '));
+    press(&mut model, KeyCode::Char('r'));
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('m'));
+    press(&mut model, KeyCode::Enter);
+
+    assert!(model.overlay.is_none());
+    assert_eq!(model.member.picks.location, 1, "Remote chosen");
+}
+
+#[test]
+fn site_picker_custom_opens_url_field() {
+    let mut model = model();
+
+    press(&mut model, KeyCode::Char(' '));
+    for character in "custom".chars() {
+        press(&mut model, KeyCode::Char(character));
+    }
+    press(&mut model, KeyCode::Enter);
+
+    assert_eq!(model.connect.site_choice, crate::tui::model::SITE_CUSTOM);
+    assert_eq!(
+        model.connect.selected_row(),
+        crate::tui::model::ConnectRow::CustomUrl
+    );
+    assert!(model.connect.editing);
+}
+
+#[test]
+fn region_site_is_sent_by_name() {
+    let mut model = demo_model();
+    model.connect.set_site("eu.myconnectwise.net");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::Connect { site, .. }) = command else {
+        panic!("expected connect, got {command:?}");
+    };
+    assert_eq!(site, "eu");
+}
+
+#[test]
+fn cursor_moves_while_editing() {
+    let mut model = model_at(Step::Member);
+    press(&mut model, KeyCode::Char('e'));
+
+    press(&mut model, KeyCode::Home);
+    press(&mut model, KeyCode::Char('X'));
+    press(&mut model, KeyCode::End);
+    press(&mut model, KeyCode::Left);
+    press(&mut model, KeyCode::Delete);
+
+    assert_eq!(model.member.identifier.text(), "XV360AP");
+    assert_eq!(
+        model.step,
+        Step::Member,
+        "Left moved the cursor, not the step"
+    );
+}
+
+#[test]
+fn copy_sends_clipboard_and_clears_later() {
+    let mut model = model_at(Step::Registration);
+    model.registration.selected = 3;
+
+    let command = press(&mut model, KeyCode::Char('c'));
+
+    let Some(Command::Clipboard(ClipboardCommand::Copy(text))) = command else {
+        panic!("expected a copy, got {command:?}");
+    };
+    assert_eq!(text.expose_secret(), TOOL_PRIVATE_KEY);
+    let mut cleared = None;
+    for _ in 0..300 {
+        cleared = update(&mut model, Msg::Tick).or(cleared);
+    }
+    assert!(matches!(
+        cleared,
+        Some(Command::Clipboard(ClipboardCommand::Clear))
+    ));
+    assert!(model.clipboard.clear_at_tick.is_none());
+}
+
+#[test]
+fn error_details_open_and_close() {
+    let mut model = demo_model();
+    model.error = Some(report("boom"));
+
+    press(&mut model, KeyCode::Char('i'));
+    assert_eq!(model.overlay, Some(Overlay::ErrorDetails));
+    press(&mut model, KeyCode::Char('x'));
+
+    assert!(model.overlay.is_none());
+    assert!(model.exit.is_none());
+}
+
+#[test]
+fn help_opens_on_question_mark() {
+    let mut model = model_at(Step::Key);
+
+    press(&mut model, KeyCode::Char('?'));
+
+    assert_eq!(model.overlay, Some(Overlay::Help));
+}
+
+#[test]
+fn send_without_endpoint_explains() {
+    let mut model = model_at(Step::Registration);
+
+    let command = press(&mut model, KeyCode::Char('p'));
+
+    assert!(command.is_none());
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("has no registration endpoint"), "{notice}");
+}
+
+#[test]
+fn send_posts_manifest_fields() {
+    let mut model = model_at(Step::Registration);
+    model.tools[0].registration_url = Some("https://register.example/api".into());
+    model.tools[0].registration_fields = vec!["public_key".into(), "private_key".into()];
+
+    let command = press(&mut model, KeyCode::Char('p'));
+
+    let Some(Command::SendRegistration { url, fields, .. }) = command else {
+        panic!("expected send, got {command:?}");
+    };
+    assert_eq!(url, "https://register.example/api");
+    let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["public_key", "private_key"]);
 }

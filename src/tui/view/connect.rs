@@ -1,41 +1,53 @@
-//! Step 0: the site, company ID, administrator key pair and client ID.
+//! Step 0: the site picker, company ID, administrator key pair and client ID.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{field_row, muted, success};
-use crate::tui::model::{ConnectField, Model};
-use crate::tui::strings;
+use super::{choice_row, field_row, problem_lines, styled, Theme};
+use crate::cwm::site::CLOUD_REGIONS;
+use crate::tui::model::{ConnectRow, Model};
+use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &model.connect;
-    let mut lines = vec![muted(strings::CONNECT_INTRO), Line::default()];
-    for (index, field) in ConnectField::ALL.into_iter().enumerate() {
-        let label = match field {
-            ConnectField::Site => strings::FIELD_SITE,
-            ConnectField::Company => strings::FIELD_COMPANY,
-            ConnectField::PublicKey => strings::FIELD_PUBLIC_KEY,
-            ConnectField::PrivateKey => strings::FIELD_PRIVATE_KEY,
-            ConnectField::ClientId => strings::FIELD_CLIENT_ID,
-        };
+    let mut lines = vec![styled(strings::CONNECT_INTRO, theme.muted), Line::default()];
+    for (index, row) in form.rows().into_iter().enumerate() {
         let selected = form.selected == index;
-        lines.push(field_row(
-            label,
-            form.field(field),
-            selected,
-            selected && form.editing,
-        ));
+        let label = strings::connect_row_label(row);
+        let line = match form.field(row) {
+            None => {
+                let choice = match CLOUD_REGIONS.get(form.site_choice) {
+                    Some((name, host)) => strings::region_label(name, host),
+                    None => strings::SITE_CUSTOM_LABEL.to_owned(),
+                };
+                choice_row(theme, label, choice.trim_end(), selected)
+            }
+            Some(field) => field_row(theme, label, field, selected, selected && form.editing),
+        };
+        lines.push(line);
+        if row != ConnectRow::Site {
+            if let Err(message) = validate::connect_row(form, row, false) {
+                lines.extend(problem_lines(theme, &message, area.width));
+            }
+        }
     }
     lines.push(Line::default());
 
     if let Some(connection) = &model.connection {
-        lines.push(success(strings::connected(
-            &connection.company_name,
-            &connection.version,
-            &connection.admin_identifier,
-        )));
+        lines.push(styled(
+            format!(
+                "{} {}",
+                strings::MARK_OK,
+                strings::connected(
+                    &connection.company_name,
+                    &connection.version,
+                    &connection.admin_identifier,
+                )
+            ),
+            theme.success,
+        ));
         if !form.dirty {
             lines.push(Line::from(strings::CONNECT_NEXT));
         }

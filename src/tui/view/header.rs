@@ -1,28 +1,26 @@
 //! The header: the current screen in words, and the four steps with text marks.
 
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::Theme;
 use crate::tui::model::{Model, Step};
 use crate::tui::strings;
 
 pub const HEIGHT: u16 = 3;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut title = vec![
-        Span::styled(
-            strings::step_heading(model.step),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
+        Span::styled(strings::step_heading(model.step), theme.heading),
         Span::raw("   "),
-        Span::styled("v360-setup", Style::new().fg(Color::DarkGray)),
+        Span::styled("v360-setup", theme.muted),
     ];
     if model.demo {
         title.push(Span::raw("   "));
-        title.push(Span::styled("[DEMO]", Style::new().fg(Color::Magenta)));
+        title.push(Span::styled("[DEMO]", theme.accent));
     }
 
     let mut steps = Vec::new();
@@ -34,11 +32,11 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         let marker = if current { "> " } else { "  " };
         let mark = if model.is_done(step) { "[x]" } else { "[ ]" };
         let style = if current {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            theme.highlight.add_modifier(Modifier::BOLD)
         } else if model.is_done(step) {
-            Style::new().fg(Color::Green)
+            theme.success
         } else {
-            Style::new()
+            ratatui::style::Style::new()
         };
         steps.push(Span::styled(
             format!("{marker}{mark} {}", strings::step_title(step)),
@@ -51,7 +49,7 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         Line::from(steps),
         Line::from(Span::styled(
             "─".repeat(usize::from(area.width)),
-            Style::new().fg(Color::DarkGray),
+            theme.muted,
         )),
     ];
     frame.render_widget(Paragraph::new(lines), area);

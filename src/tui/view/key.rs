@@ -1,56 +1,105 @@
-//! Step 3: where to create the key in the web UI, the two key fields and the verification.
+//! Step 3: where to create the key in the web UI, the route, the two key fields and the
+//! verification.
 
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{field_row, muted, success, warning};
+use super::{choice_row, field_row, problem_lines, styled, Theme};
 use crate::provision::guidance;
-use crate::tui::model::Model;
-use crate::tui::strings;
+use crate::tui::model::{KeyRoute, KeyRow, Model};
+use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &model.key;
     let tool = model.key_tool();
     let identifier = model.member.identifier.text().trim();
     let mut lines = vec![
-        Line::from(strings::key_instructions(&tool.name)),
         Line::from(format!(
-            "  {}",
+            "{} {}",
+            strings::key_instructions(&tool.name),
             guidance::api_key_path(identifier, tool.key_description())
         )),
         Line::default(),
-        muted(strings::KEY_PASTE),
-        field_row(
+    ];
+
+    let selected = form.selected_row();
+    lines.push(choice_row(
+        theme,
+        strings::FIELD_ROUTE,
+        strings::route_label(form.route),
+        selected == KeyRow::Route,
+    ));
+    if form.route == KeyRoute::Tokens {
+        lines.extend(problem_lines(
+            theme,
+            strings::TOKENS_NOT_AVAILABLE,
+            area.width,
+        ));
+    }
+    let fields = [
+        (
+            KeyRow::PublicKey,
             strings::FIELD_PUBLIC_KEY,
             &form.public_key,
-            form.selected == 0,
-            form.editing,
+            0,
         ),
-        field_row(
+        (
+            KeyRow::PrivateKey,
             strings::FIELD_PRIVATE_KEY,
             &form.private_key,
-            form.selected == 1,
-            form.editing,
+            1,
         ),
-        Line::default(),
     ];
+    for (row, label, field, index) in fields {
+        let is_selected = selected == row;
+        let mut line = field_row(
+            theme,
+            label,
+            field,
+            is_selected,
+            is_selected && form.editing,
+        );
+        if let Some(feedback) = &form.paste_feedback[index] {
+            line.push_span(Span::styled(format!("  {feedback}"), theme.muted));
+        }
+        lines.push(line);
+        if let Err(message) = validate::key_half(label, field.text(), false) {
+            lines.extend(problem_lines(theme, &message, area.width));
+        }
+    }
+    lines.push(styled(strings::KEY_PASTE, theme.muted));
+    lines.push(Line::default());
 
     if let Some(verified) = &form.result {
         let status = &verified.status;
         if status.swapped {
-            lines.push(warning(strings::KEY_SWAPPED));
+            lines.push(styled(
+                format!("{} {}", strings::MARK_WARNING, strings::KEY_SWAPPED),
+                theme.warning,
+            ));
         }
         if status.is_accepted() {
-            lines.push(success(strings::key_accepted(&status.member_identifier)));
+            lines.push(styled(
+                format!(
+                    "{} {}",
+                    strings::MARK_OK,
+                    strings::key_accepted(&status.member_identifier)
+                ),
+                theme.success,
+            ));
             lines.push(Line::from(strings::KEY_DONE_NEXT));
         } else {
             let unmet: Vec<_> = status.checklist.unmet().collect();
-            lines.push(warning(strings::key_lacks_permissions(
-                &status.member_identifier,
-                unmet.len(),
-            )));
+            lines.push(styled(
+                format!(
+                    "{} {}",
+                    strings::MARK_WARNING,
+                    strings::key_lacks_permissions(&status.member_identifier, unmet.len())
+                ),
+                theme.warning,
+            ));
             for line in unmet {
                 lines.push(Line::from(format!(
                     "  {} {} > {} {}: needs {}",

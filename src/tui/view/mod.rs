@@ -1,18 +1,22 @@
 //! The pure view: draws the model into a frame, with no I/O and no state of its own.
 //!
 //! Every screen has the same frame: the header with the four steps, the body of the current
-//! step, a status area (spinner, error or notice) and a footer that lists the keys.
+//! step, a status area (spinner, error or notice) and a footer that lists the keys. Overlays
+//! (help, error details, pickers) are drawn over it. Meaning never rests on colour alone:
+//! marks such as `[ok]`, `[missing]` and `[!]` and words carry it, so the monochrome theme
+//! loses nothing.
 
 mod connect;
 mod footer;
 mod header;
 mod key;
 mod member;
+mod overlay;
 mod registration;
 mod role;
 mod summary;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -21,14 +25,73 @@ use ratatui::Frame;
 use super::model::{Model, Step, TextField};
 use super::strings;
 
-/// Width of the label column of form rows.
-const LABEL_WIDTH: usize = 18;
+/// The smallest terminal the layout is designed for. Below it the view shows only a message
+/// that requests a larger window.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Width of the label column of form rows, including the two-column selection marker.
+const LABEL_WIDTH: usize = 20;
 
 /// Rows of the status area, where errors may need a few wrapped lines.
-const STATUS_HEIGHT: u16 = 3;
+const STATUS_HEIGHT: u16 = 4;
+
+/// The styles of the wizard, in colour or monochrome.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub heading: Style,
+    pub key: Style,
+    pub muted: Style,
+    pub success: Style,
+    pub warning: Style,
+    pub error: Style,
+    pub accent: Style,
+    pub selected: Style,
+    pub highlight: Style,
+}
+
+impl Theme {
+    pub fn new(monochrome: bool) -> Theme {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        if monochrome {
+            return Theme {
+                heading: bold,
+                key: Style::new(),
+                muted: Style::new(),
+                success: Style::new(),
+                warning: bold,
+                error: bold,
+                accent: bold,
+                selected: bold,
+                highlight: Style::new().add_modifier(Modifier::REVERSED),
+            };
+        }
+        Theme {
+            heading: bold,
+            key: Style::new().fg(Color::Cyan),
+            muted: Style::new().fg(Color::DarkGray),
+            success: Style::new().fg(Color::Green),
+            warning: Style::new().fg(Color::Yellow),
+            error: bold.fg(Color::Red),
+            accent: Style::new().fg(Color::Magenta),
+            selected: bold,
+            highlight: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        }
+    }
+}
 
 pub fn view(model: &Model, frame: &mut Frame) {
-    let footer_lines = footer::lines(model);
+    let theme = Theme::new(model.monochrome);
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = strings::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+        let message =
+            Paragraph::new(Line::from(Span::styled(text, theme.warning))).wrap(Wrap { trim: true });
+        frame.render_widget(message, area.inner(Margin::new(1, 1)));
+        return;
+    }
+
+    let footer_lines = footer::lines(model, &theme);
     let footer_height = u16::try_from(footer_lines.len()).unwrap_or(u16::MAX);
     let [header_area, body_area, status_area, footer_area] = Layout::vertical([
         Constraint::Length(header::HEIGHT),
@@ -36,88 +99,146 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Constraint::Length(STATUS_HEIGHT),
         Constraint::Length(footer_height),
     ])
-    .areas(frame.area());
+    .areas(area);
 
-    header::render(model, frame, header_area);
-    let body_area = body_area.inner(ratatui::layout::Margin::new(1, 0));
+    header::render(model, &theme, frame, header_area);
+    let body_area = body_area.inner(Margin::new(1, 0));
     match model.step {
-        Step::Connect => connect::render(model, frame, body_area),
-        Step::Role => role::render(model, frame, body_area),
-        Step::Member => member::render(model, frame, body_area),
-        Step::Key => key::render(model, frame, body_area),
-        Step::Registration => registration::render(model, frame, body_area),
-        Step::Summary => summary::render(model, frame, body_area),
+        Step::Connect => connect::render(model, &theme, frame, body_area),
+        Step::Role => role::render(model, &theme, frame, body_area),
+        Step::Member => member::render(model, &theme, frame, body_area),
+        Step::Key => key::render(model, &theme, frame, body_area),
+        Step::Registration => registration::render(model, &theme, frame, body_area),
+        Step::Summary => summary::render(model, &theme, frame, body_area),
     }
-    render_status(
-        model,
-        frame,
-        status_area.inner(ratatui::layout::Margin::new(1, 0)),
-    );
+    render_status(model, &theme, frame, status_area.inner(Margin::new(1, 0)));
     frame.render_widget(Paragraph::new(footer_lines), footer_area);
+    overlay::render(model, &theme, frame, area);
 }
 
-/// Draws what runs (with the spinner), else the last error, else the current notice.
-fn render_status(model: &Model, frame: &mut Frame, area: Rect) {
-    let line = if let Some(pending) = model.pending {
+/// Draws a question awaiting `y`, else what runs (with the spinner), else the last error,
+/// else the current notice.
+fn render_status(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = if let (Some(_), Some(notice)) = (model.confirm, &model.notice) {
+        Line::from(Span::styled(notice.as_str(), theme.warning))
+    } else if let Some(pending) = model.pending {
         let spinner = strings::SPINNER[model.spinner % strings::SPINNER.len()];
         Line::from(vec![
-            Span::styled(format!("{spinner} "), Style::new().fg(Color::Cyan)),
+            Span::styled(format!("{spinner} "), theme.key),
             Span::raw(strings::running(pending.kind)),
+            Span::styled("  Esc: stop waiting", theme.muted),
         ])
     } else if let Some(error) = &model.error {
         Line::from(vec![
             Span::styled(
-                strings::ERROR_PREFIX,
-                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                format!("{}{}. ", strings::ERROR_PREFIX, error.title),
+                theme.error,
             ),
-            Span::raw(error.as_str()),
+            Span::raw(format!("{} ", error.message)),
+            Span::styled(strings::ERROR_DETAILS_HINT, theme.key),
         ])
     } else if let Some(notice) = &model.notice {
-        Line::from(Span::styled(
-            notice.as_str(),
-            Style::new().fg(Color::Yellow),
-        ))
+        Line::from(Span::styled(notice.as_str(), theme.warning))
     } else {
         Line::default()
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
-/// Builds a form row. A `>` marks the selected row, and the value of the field being edited
-/// ends in a cursor bar.
-fn field_row(label: &str, field: &TextField, selected: bool, editing: bool) -> Line<'static> {
+/// Builds a form row with a text field. A `>` marks the selected row, and the field being
+/// edited shows a cursor bar at the cursor position.
+fn field_row(
+    theme: &Theme,
+    label: &str,
+    field: &TextField,
+    selected: bool,
+    editing: bool,
+) -> Line<'static> {
     let mut value = field.display();
     if selected && editing {
-        value.push('▏');
+        let index = value
+            .char_indices()
+            .nth(field.cursor())
+            .map_or(value.len(), |(index, _)| index);
+        value.insert(index, '▏');
     }
-    value_row(label, format!("[{value}]"), selected)
+    value_row(theme, label, format!("[{value}]"), selected)
 }
 
 /// Builds a labelled row with an already formatted value.
-fn value_row(label: &str, value: String, selected: bool) -> Line<'static> {
+fn value_row(theme: &Theme, label: &str, value: String, selected: bool) -> Line<'static> {
     let marker = if selected { "> " } else { "  " };
     let style = if selected {
-        Style::new().add_modifier(Modifier::BOLD)
+        theme.selected
     } else {
         Style::new()
     };
+    let label_width = LABEL_WIDTH - 2;
     Line::from(vec![
-        Span::styled(format!("{marker}{label:<LABEL_WIDTH$}"), style),
+        Span::styled(format!("{marker}{label:<label_width$}"), style),
         Span::styled(value, style),
     ])
 }
 
-fn muted(text: impl Into<String>) -> Line<'static> {
-    Line::from(Span::styled(text.into(), Style::new().fg(Color::DarkGray)))
+/// Builds a picker row: the chosen entry between `<` and `>`.
+fn choice_row(theme: &Theme, label: &str, choice: &str, selected: bool) -> Line<'static> {
+    value_row(theme, label, format!("< {choice} >"), selected)
 }
 
-fn success(text: impl Into<String>) -> Line<'static> {
-    Line::from(Span::styled(text.into(), Style::new().fg(Color::Green)))
+/// Builds the lines under a field that name an input problem and its fix, wrapped at
+/// `width` and indented to the value column.
+fn problem_lines(theme: &Theme, message: &str, width: u16) -> Vec<Line<'static>> {
+    let text = format!("{} {message}", strings::MARK_WARNING);
+    let available = usize::from(width).saturating_sub(LABEL_WIDTH).max(20);
+    wrap_words(&text, available)
+        .into_iter()
+        .map(|row| {
+            Line::from(Span::styled(
+                format!("{:LABEL_WIDTH$}{row}", ""),
+                theme.warning,
+            ))
+        })
+        .collect()
 }
 
-fn warning(text: impl Into<String>) -> Line<'static> {
-    Line::from(Span::styled(text.into(), Style::new().fg(Color::Yellow)))
+/// Wraps `text` at spaces into rows of at most `width` characters; a longer word gets a row
+/// of its own.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let needed = row.chars().count() + usize::from(!row.is_empty()) + word.chars().count();
+        if !row.is_empty() && needed > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    rows.push(row);
+    rows
+}
+
+/// Builds a bullet item wrapped at `width` with its continuation rows indented under the text.
+fn bullet_lines(text: &str, width: u16) -> Vec<Line<'static>> {
+    let available = usize::from(width).saturating_sub(4).max(20);
+    wrap_words(text, available)
+        .into_iter()
+        .enumerate()
+        .map(|(index, row)| {
+            let prefix = if index == 0 { "  - " } else { "    " };
+            Line::from(format!("{prefix}{row}"))
+        })
+        .collect()
+}
+
+fn styled(text: impl Into<String>, style: Style) -> Line<'static> {
+    Line::from(Span::styled(text.into(), style))
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod snapshot_tests;

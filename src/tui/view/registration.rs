@@ -1,4 +1,4 @@
-//! Step 4: what the tool's registration form needs, and storing the pair in the OS keyring.
+//! Step 4: what the tool's registration form needs, with copy, keyring, send and reveal.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -6,12 +6,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use secrecy::ExposeSecret;
 
-use super::{muted, success, value_row, warning};
-use crate::tui::model::{KeyringOutcome, Model};
+use super::{styled, value_row, Theme};
+use crate::tui::model::{KeyringOutcome, Model, RegistrationField, SendOutcome};
 use crate::tui::strings;
+use crate::tui::update::TICKS_PER_SECOND;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let tool = model.key_tool();
+    let state = &model.registration;
     let mut lines = vec![
         Line::from(strings::registration_intro(&tool.name)),
         Line::default(),
@@ -19,37 +21,68 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
 
     if let (Some(connection), Some(verified)) = (&model.connection, &model.key.result) {
         let pair = &verified.pair;
-        let private_key = if model.registration.revealed {
-            format!(
-                "{}  {}",
-                pair.private_key.expose_secret(),
-                strings::PRIVATE_SHOWN_HINT
-            )
-        } else {
-            let length = pair.private_key.expose_secret().chars().count();
-            format!("{}  {}", "•".repeat(length), strings::PRIVATE_HIDDEN_HINT)
-        };
-        let rows = [
-            (strings::FIELD_SITE, connection.site_host.clone()),
-            (strings::FIELD_COMPANY, connection.company_id.clone()),
-            (strings::FIELD_PUBLIC_KEY, pair.public_key.clone()),
-            (strings::FIELD_PRIVATE_KEY, private_key),
-            (strings::FIELD_CLIENT_ID, connection.client_id.clone()),
-            (
-                strings::FIELD_MEMBER_IDENTIFIER,
-                verified.status.member_identifier.clone(),
-            ),
-        ];
-        for (label, value) in rows {
-            lines.push(value_row(label, value, false));
+        for (index, field) in RegistrationField::ALL.into_iter().enumerate() {
+            let value = match field {
+                RegistrationField::Site => connection.site_host.clone(),
+                RegistrationField::Company => connection.company_id.clone(),
+                RegistrationField::PublicKey => pair.public_key.clone(),
+                RegistrationField::PrivateKey if state.revealed => format!(
+                    "{}  {}",
+                    pair.private_key.expose_secret(),
+                    strings::PRIVATE_SHOWN_HINT
+                ),
+                RegistrationField::PrivateKey => {
+                    let length = pair.private_key.expose_secret().chars().count();
+                    format!("{}  {}", "•".repeat(length), strings::PRIVATE_HIDDEN_HINT)
+                }
+                RegistrationField::ClientId => connection.client_id.clone(),
+                RegistrationField::MemberIdentifier => verified.status.member_identifier.clone(),
+            };
+            let label = strings::registration_label(field);
+            lines.push(value_row(theme, label, value, state.selected == index));
         }
     }
     lines.push(Line::default());
 
-    lines.push(match &model.registration.keyring {
-        None => muted(strings::KEYRING_NOT_STORED),
-        Some(KeyringOutcome::Stored { account }) => success(strings::keyring_stored(account)),
-        Some(KeyringOutcome::Failed { message }) => warning(strings::keyring_failed(message)),
+    if let (Some(field), Some(clear_at)) = (state.copied, model.clipboard.clear_at_tick) {
+        let seconds_left = clear_at
+            .saturating_sub(model.ticks)
+            .div_ceil(TICKS_PER_SECOND);
+        lines.push(styled(
+            strings::copied_status(strings::registration_label(field), seconds_left),
+            theme.muted,
+        ));
+    }
+    lines.push(match &state.keyring {
+        None => styled(strings::KEYRING_NOT_STORED, theme.muted),
+        Some(KeyringOutcome::Stored { account }) => styled(
+            format!("{} {}", strings::MARK_OK, strings::keyring_stored(account)),
+            theme.success,
+        ),
+        Some(KeyringOutcome::Failed { message }) => styled(
+            format!(
+                "{} {}",
+                strings::MARK_WARNING,
+                strings::keyring_failed(message)
+            ),
+            theme.warning,
+        ),
+    });
+    lines.push(match (&state.sent, &tool.registration_url) {
+        (Some(SendOutcome::Sent { status, response }), _) => styled(
+            format!("{} {}", strings::MARK_OK, strings::sent(*status, response)),
+            theme.success,
+        ),
+        (Some(SendOutcome::Failed { message }), _) => styled(
+            format!(
+                "{} {}",
+                strings::MARK_WARNING,
+                strings::send_failed(message)
+            ),
+            theme.warning,
+        ),
+        (None, Some(url)) => styled(strings::send_offered(url), theme.muted),
+        (None, None) => styled(strings::send_not_offered(&tool.name), theme.muted),
     });
     lines.push(Line::from(strings::REGISTRATION_NEXT));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);

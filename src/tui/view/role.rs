@@ -1,36 +1,116 @@
-//! Step 1: the security role and its permission checklist.
+//! Step 1: the tools, the layout, the role name and the role's permission checklist.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
-use super::{field_row, muted, success, warning};
+use super::{choice_row, field_row, problem_lines, styled, value_row, Theme};
 use crate::provision::{guidance, Outcome};
 use crate::requirements::ChecklistLine;
-use crate::tui::model::Model;
-use crate::tui::strings;
+use crate::tui::model::{MemberLayout, Model, RoleRow};
+use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
+/// Rows under the checklist at least, for the web UI path of the selected line.
+const FIX_HEIGHT: u16 = 2;
+
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let top = top_lines(model, theme, area.width);
+    let top_height = wrapped_height(&top, area.width);
+    let checklist_rows = model.role.status.as_ref().map_or(0, |status| {
+        // One row for the table header.
+        u16::try_from(status.checklist.lines.len() + 1).unwrap_or(u16::MAX)
+    });
     let [top_area, table_area, bottom_area] = Layout::vertical([
-        Constraint::Length(4),
-        Constraint::Min(3),
-        Constraint::Length(3),
+        Constraint::Length(top_height),
+        Constraint::Length(checklist_rows),
+        Constraint::Min(FIX_HEIGHT),
     ])
     .areas(area);
+    frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
 
     let form = &model.role;
-    let tools: Vec<&str> = model.tools.iter().map(|tool| tool.name.as_str()).collect();
-    let mut top = vec![
-        muted(format!("Tools: {}", tools.join(", "))),
-        field_row(
-            strings::FIELD_ROLE_NAME,
-            &form.name,
-            form.editing,
-            form.editing,
-        ),
-    ];
+    let Some(status) = &form.status else {
+        return;
+    };
+    let selected_line = match form.row(form.selected, model.tools.len()) {
+        RoleRow::Line(index) => Some(index),
+        _ => None,
+    };
+    render_checklist(
+        &status.checklist.lines,
+        selected_line,
+        theme,
+        frame,
+        table_area,
+    );
+
+    let mut bottom = Vec::new();
+    if let Some(record) = &form.checklist_override {
+        bottom.push(styled(
+            strings::override_active(record.unmet.len()),
+            theme.warning,
+        ));
+    }
+    let selected = selected_line.and_then(|index| status.checklist.lines.get(index));
+    if let Some(line) = selected.filter(|line| !line.is_met()) {
+        bottom.push(Line::from(format!(
+            "Fix: {}",
+            guidance::role_line_fix(&status.role.name, line)
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(bottom).wrap(Wrap { trim: false }),
+        bottom_area,
+    );
+}
+
+/// Builds the rows for the tools, the layout, the role name and the result of the last read.
+fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let form = &model.role;
+    let tool_count = model.tools.len();
+    let selected_row = form.row(form.selected, tool_count);
+    let mut lines = Vec::new();
+
+    for (index, tool) in model.tools.iter().enumerate() {
+        let mark = if model.selected_tools[index] {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let label = if index == 0 { strings::FIELD_TOOLS } else { "" };
+        lines.push(value_row(
+            theme,
+            label,
+            format!("{mark} {}", tool.name),
+            selected_row == RoleRow::Tool(index),
+        ));
+    }
+    lines.push(choice_row(
+        theme,
+        strings::FIELD_LAYOUT,
+        strings::layout_label(form.layout),
+        selected_row == RoleRow::Layout,
+    ));
+    if form.layout == MemberLayout::PerTool {
+        lines.extend(problem_lines(
+            theme,
+            strings::CHOICE_TWO_NOT_AVAILABLE,
+            width,
+        ));
+    }
+    let name_selected = selected_row == RoleRow::Name;
+    lines.push(field_row(
+        theme,
+        strings::FIELD_ROLE_NAME,
+        &form.name,
+        name_selected,
+        name_selected && form.editing,
+    ));
+    if let Err(message) = validate::role_name(form.name.text()) {
+        lines.extend(problem_lines(theme, &message, width));
+    }
+
     match &form.status {
         Some(status) => {
             let required = status
@@ -39,80 +119,60 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
                 .iter()
                 .filter(|line| !line.optional)
                 .count();
-            let met = status
-                .checklist
-                .lines
-                .iter()
-                .filter(|line| !line.optional && line.is_met())
-                .count();
+            let met = required - status.checklist.unmet().count();
             let created = form.outcome == Some(Outcome::Created);
-            top.push(Line::from(strings::role_outcome(
+            let unmet = required - met;
+            lines.push(Line::from(strings::role_outcome(
                 created,
                 &status.role.name,
                 status.role.id,
             )));
-            top.push(Line::from(strings::role_progress(
-                met,
-                required,
-                status.checklist.excess.len(),
-            )));
+            let (mark, style) = if unmet == 0 {
+                (strings::MARK_OK, theme.success)
+            } else {
+                (strings::MARK_WARNING, theme.warning)
+            };
+            lines.push(styled(
+                format!("{mark} {}", strings::role_progress(met, required, unmet)),
+                style,
+            ));
+            let excess = status.checklist.excess.len();
+            if excess > 0 {
+                lines.push(styled(strings::role_excess(excess), theme.muted));
+            }
         }
-        None => top.push(Line::from(strings::ROLE_NOT_READ)),
+        None => lines.push(Line::from(strings::ROLE_NOT_READ)),
     }
-    frame.render_widget(Paragraph::new(top), top_area);
+    lines
+}
 
-    let lines: Vec<ChecklistLine> = match &form.status {
-        Some(status) => status.checklist.lines.clone(),
-        None => Vec::new(),
-    };
-    render_checklist(
-        &lines,
-        form.status.is_some(),
-        form.selected_line,
-        frame,
-        table_area,
-    );
-
-    let mut bottom = Vec::new();
-    if let Some(status) = &form.status {
-        let unmet = status.checklist.unmet().count();
-        if unmet == 0 {
-            bottom.push(success(strings::ROLE_MET));
-        } else {
-            bottom.push(warning(strings::role_fix_hint(unmet)));
-        }
-        if let Some(line) = lines.get(form.selected_line).filter(|line| !line.is_met()) {
-            bottom.push(Line::from(format!(
-                "Fix: {}",
-                guidance::role_line_fix(&status.role.name, line)
-            )));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(bottom).wrap(Wrap { trim: false }),
-        bottom_area,
-    );
+/// Returns the rows that `lines` take when wrapped at `width`, counting characters, which is
+/// exact for the single-width text of this screen.
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| line.width().div_ceil(width).max(1))
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 fn render_checklist(
     lines: &[ChecklistLine],
-    read: bool,
-    selected: usize,
+    selected: Option<usize>,
+    theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
-    if !read {
-        return;
-    }
     let header = Row::new(["Module", "Function", "Verb", "Required", "Actual", "Status"])
-        .style(Style::new().add_modifier(Modifier::BOLD));
+        .style(theme.heading);
     let rows = lines.iter().map(|line| {
-        let (mark, color) = if line.is_met() {
-            (strings::MARK_OK, Color::Green)
+        let (mark, style) = if line.is_met() {
+            (strings::MARK_OK, theme.success)
         } else if line.optional {
-            (strings::MARK_OPTIONAL, Color::Yellow)
+            (strings::MARK_OPTIONAL, theme.warning)
         } else {
-            (strings::MARK_MISSING, Color::Red)
+            (strings::MARK_MISSING, theme.error)
         };
         let actual = line
             .actual
@@ -123,7 +183,7 @@ fn render_checklist(
             Cell::from(line.verb.as_str()),
             Cell::from(line.required.to_string()),
             Cell::from(actual),
-            Cell::from(Span::styled(mark, Style::new().fg(color))),
+            Cell::from(Span::styled(mark, style)),
         ])
     });
     let widths = [
@@ -138,7 +198,8 @@ fn render_checklist(
         .header(header)
         .column_spacing(1)
         .highlight_symbol("> ")
-        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut state = TableState::default().with_selected(Some(selected));
+        .highlight_spacing(HighlightSpacing::Always)
+        .row_highlight_style(theme.highlight);
+    let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
 }

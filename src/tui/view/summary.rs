@@ -1,19 +1,25 @@
-//! The summary: what this run created, reused or changed, and what is left to do.
+//! The summary: what this run created, reused, changed and verified, and what is left to do.
 
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::{bullet_lines, styled, Theme};
 use crate::provision::Outcome;
 use crate::tui::model::{KeyringOutcome, Model};
 use crate::tui::strings;
 
-pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
-    let bold = Style::new().add_modifier(Modifier::BOLD);
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let tool = model.key_tool();
-    let mut lines = vec![Line::from(Span::styled(strings::SUMMARY_DONE, bold))];
+    let mut created = Vec::new();
+    let mut reused = Vec::new();
+    let mut changed = Vec::new();
+    let mut by_outcome = |outcome: Outcome, text: String| match outcome {
+        Outcome::Created => created.push(text),
+        Outcome::Reused => reused.push(text),
+        Outcome::Changed => changed.push(text),
+    };
 
     if let Some(status) = &model.role.status {
         let outcome = model.role.outcome.unwrap_or(status.outcome);
@@ -23,34 +29,30 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
             .iter()
             .filter(|line| !line.optional)
             .count();
-        lines.push(bullet(strings::summary_role(
-            strings::outcome(outcome),
-            &status.role.name,
-            required,
-        )));
+        let met = required - status.checklist.unmet().count();
+        by_outcome(
+            outcome,
+            strings::summary_role(&status.role.name, met, required),
+        );
     }
     if let Some(status) = &model.member.status {
-        lines.push(bullet(strings::summary_member(
-            strings::outcome(status.outcome),
-            &status.identifier,
-        )));
+        by_outcome(status.outcome, strings::summary_member(&status.identifier));
     }
-    if let Some(verified) = &model.key.result {
-        lines.push(bullet(strings::summary_key(
+
+    let mut verified = Vec::new();
+    if let Some(key) = &model.key.result {
+        verified.push(strings::summary_key(
             &tool.name,
-            &verified.status.member_identifier,
-            verified.status.swapped,
-        )));
+            &key.status.member_identifier,
+            key.status.swapped,
+        ));
     }
-    let stored = match &model.registration.keyring {
+    verified.push(match &model.registration.keyring {
         Some(KeyringOutcome::Stored { account }) => strings::summary_keyring_stored(account),
         _ => strings::SUMMARY_KEYRING_MEMORY.to_owned(),
-    };
-    lines.push(bullet(stored));
-    lines.push(Line::default());
+    });
 
-    lines.push(Line::from(Span::styled(strings::SUMMARY_TODO, bold)));
-    lines.push(bullet(strings::todo_register(&tool.name)));
+    let mut todo = vec![strings::todo_register(&tool.name)];
     let identifier = model
         .member
         .status
@@ -58,22 +60,44 @@ pub fn render(model: &Model, frame: &mut Frame, area: Rect) {
         .map_or(model.member.identifier.text(), |status| {
             status.identifier.as_str()
         });
+    // A member that existed before this run may already hold a key with this description,
+    // which is the case of a lost key being replaced.
     let reused_member = model
         .member
         .status
         .as_ref()
         .is_some_and(|status| status.outcome != Outcome::Created);
     if reused_member {
-        lines.push(bullet(strings::todo_delete_old_key(
+        todo.push(strings::todo_delete_old_key(
             tool.key_description(),
             identifier,
-        )));
+        ));
+    }
+    if let Some(record) = &model.role.checklist_override {
+        todo.push(strings::todo_missing_permissions(
+            record.unmet.len(),
+            &record.role_name,
+        ));
+    }
+
+    let mut lines = Vec::new();
+    let sections = [
+        (strings::SUMMARY_CREATED, created),
+        (strings::SUMMARY_REUSED, reused),
+        (strings::SUMMARY_CHANGED, changed),
+        (strings::SUMMARY_VERIFIED, verified),
+        (strings::SUMMARY_TODO, todo),
+    ];
+    for (heading, items) in sections {
+        if items.is_empty() {
+            continue;
+        }
+        lines.push(styled(heading, theme.heading));
+        for item in items {
+            lines.extend(bullet_lines(&item, area.width));
+        }
     }
     lines.push(Line::default());
     lines.push(Line::from(strings::SUMMARY_EXIT));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-}
-
-fn bullet(text: String) -> Line<'static> {
-    Line::from(format!("  - {text}"))
 }

@@ -10,7 +10,13 @@ use crate::tui::model::{KeyringOutcome, Model, RequestKind, Step};
 
 /// Renders the model at 80x24 and returns the screen as lines of text.
 fn render(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    render_at(model, 80, 24)
+}
+
+/// Renders the model at `width` x `height` and returns the screen as lines of text, with
+/// trailing spaces removed.
+pub(super) fn render_at(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal.draw(|frame| view(model, frame)).expect("draw");
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
@@ -76,11 +82,15 @@ fn connect_screen_shows_spinner_text() {
 #[test]
 fn connect_screen_shows_error() {
     let mut model = demo_model();
-    model.error = Some("company ID \"nope\" is not known".into());
+    model.error = Some(report("company ID \"nope\" is not known"));
 
     let screen = render(&model);
 
-    assert_shows(&screen, "Error: company ID \"nope\" is not known");
+    assert_shows(
+        &screen,
+        "Error: Test failure. Company ID \"nope\" is not known.",
+    );
+    assert_shows(&screen, "Press i for details.");
 }
 
 #[test]
@@ -105,7 +115,7 @@ fn role_screen_shows_checklist_marks() {
 fn role_screen_shows_fix_for_selected_line() {
     let mut model = model_at(Step::Role);
     model.role.status = Some(role_status(false, Outcome::Created));
-    model.role.selected_line = 1;
+    model.role.selected = model.tools.len() + 2 + 1;
 
     let screen = render(&model);
 
@@ -119,7 +129,12 @@ fn role_screen_shows_fix_for_selected_line() {
 fn role_screen_before_reading() {
     let screen = render(&model_at(Step::Role));
 
-    assert_shows(&screen, "Press Enter to find the role by name or create it");
+    assert_shows(&screen, "Press Enter to find or create the role");
+    assert_shows(&screen, "[x] Email reConnector");
+    assert_shows(
+        &screen,
+        "< Choice 1: one member and one role for all tools >",
+    );
     assert_shows(&screen, "[Visionary 360 API]");
 }
 
@@ -146,6 +161,7 @@ fn member_screen_shows_proposed_change() {
 
     assert_shows(&screen, "Press y to apply");
     assert_shows(&screen, "security role: Admin -> Visionary 360 API");
+    assert_shows(&screen, "[!]");
 }
 
 #[test]
@@ -156,10 +172,14 @@ fn key_screen_shows_path_and_masks_private_key() {
 
     let screen = render(&model);
 
-    assert_shows(&screen, "API Members tab > V360API > API Keys tab");
-    assert_shows(&screen, TOOL_PUBLIC_KEY);
+    assert_shows(&screen, "V360API > API Keys tab");
+    assert_hides(&screen, TOOL_PUBLIC_KEY);
     assert_shows(&screen, &"•".repeat(TOOL_PRIVATE_KEY.len()));
     assert_hides(&screen, TOOL_PRIVATE_KEY);
+    assert_shows(
+        &screen,
+        "< Durable key, created in the web UI (recommended) >",
+    );
 }
 
 #[test]
@@ -198,18 +218,77 @@ fn registration_screen_reports_keyring_failure() {
 
     let screen = render(&model);
 
-    assert_shows(&screen, "Not stored: the OS keyring is not available here");
+    assert_shows(
+        &screen,
+        "[!] Keyring: not stored. the OS keyring is not available here",
+    );
 }
 
 #[test]
 fn summary_screen_lists_results() {
     let screen = render(&model_at(Step::Summary));
 
-    assert_shows(&screen, "Security role \"Visionary 360 API\": created");
-    assert_shows(&screen, "API member V360API: created");
-    assert_shows(&screen, "API key for Email reConnector: verified");
+    assert_shows(&screen, "Created:");
+    assert_shows(
+        &screen,
+        "Security role \"Visionary 360 API\", all 3 required",
+    );
+    assert_shows(&screen, "API member V360API");
+    assert_shows(&screen, "API key for Email reConnector: accepted");
     assert_shows(&screen, "Key pair not stored");
     assert_shows(&screen, "Left to do:");
     assert_shows(&screen, "[x] 4 Registration");
     assert_hides(&screen, TOOL_PRIVATE_KEY);
+}
+
+#[test]
+fn small_window_asks_for_more_room() {
+    let screen = render_at(&model_at(Step::Role), 60, 20);
+
+    assert_shows(&screen, "This window is 60x20");
+    assert_shows(&screen, "at least 80x24");
+    assert_hides(&screen, "Security role");
+}
+
+#[test]
+fn key_screen_shows_paste_feedback() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set(TOOL_PUBLIC_KEY);
+    model.key.paste_feedback[0] = Some("removed a line break".into());
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "removed a line break");
+}
+
+#[test]
+fn summary_reminds_to_delete_old_key_on_rotation() {
+    let mut model = model_at(Step::Summary);
+    model.member.status = Some(member_status(Outcome::Reused, false));
+    model.role.outcome = Some(Outcome::Reused);
+
+    let screen = render_at(&model, 120, 40);
+
+    assert_shows(&screen, "Reused:");
+    assert_shows(
+        &screen,
+        "Delete the old key with the description \"Email reConnector\"",
+    );
+}
+
+#[test]
+fn monochrome_theme_uses_no_colour() {
+    let mut model = model_at(Step::Role);
+    model.monochrome = true;
+    model.role.status = Some(role_status(false, Outcome::Created));
+    model.error = Some(report("boom"));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+
+    terminal.draw(|frame| view(&model, frame)).expect("draw");
+
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
+    }
 }
