@@ -276,7 +276,8 @@ pub fn role_progress(met: usize, required: usize, unmet: usize) -> String {
         format!("All {required} required permissions set.")
     } else {
         format!(
-            "{met} of {required} required set, {unmet} missing: set them in the web UI, then r."
+            "{met} of {required} required set, {unmet} missing: set them in the web UI, then \
+             press r."
         )
     }
 }

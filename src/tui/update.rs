@@ -91,11 +91,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
             model.finish_request(request_id)?;
             match result {
                 Ok(status) => {
-                    model.notice = Some(if status.pending_changes.is_empty() {
-                        strings::MEMBER_DONE_NEXT.into()
-                    } else {
-                        strings::MEMBER_PENDING.into()
-                    });
+                    // The screen itself shows the outcome and the next key, so no notice.
                     model.member.status = Some(status);
                     model.invalidate_from(Step::Key);
                     None
@@ -110,9 +106,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                     if status.swapped {
                         model.key.public_key.set(&pair.public_key);
                         model.key.private_key.set(pair.private_key.expose_secret());
-                    }
-                    if status.is_accepted() {
-                        model.notice = Some(strings::KEY_DONE_NEXT.into());
                     }
                     model.key.result = Some(VerifiedKey { status, pair });
                     model.invalidate_from(Step::Registration);
