@@ -4,10 +4,13 @@
 //! `[REDACTED]` in `Debug`. Structs that hold one implement `Debug` by hand and never derive
 //! `Serialize`, so a key cannot reach a log line or a JSON document by accident.
 
+mod harden;
 pub mod keystore;
+pub mod paste;
 
 use std::fmt;
 
+pub use harden::harden_process;
 pub use secrecy::{ExposeSecret, SecretString};
 
 /// A ConnectWise API key: the public half, which is an identifier, and the private half.
