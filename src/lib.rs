@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod cwm;
+pub mod handoff;
 pub mod provision;
 pub mod requirements;
 pub mod sandbox;
