@@ -4,6 +4,7 @@
 //! several tools merge by taking the highest level per function and verb. The checklist
 //! compares them with the levels a role (or a key's effective permissions) actually grants.
 
+pub mod catalog;
 mod checklist;
 mod level;
 pub mod manifest;
