@@ -91,7 +91,19 @@ pub enum CwmError {
     #[error("could not reach {url}: {detail}. Check the site address and your network")]
     Unreachable { url: String, detail: String },
 
-    #[error("request to {url} timed out after {seconds} s")]
+    #[error(
+        "the TLS certificate of {url} is not trusted ({detail}). If the server uses a private \
+         certificate authority, pass its certificate with --ca-cert FILE"
+    )]
+    Certificate { url: String, detail: String },
+
+    #[error("cannot read the CA certificate {path}: {detail}")]
+    CaCertificate { path: String, detail: String },
+
+    #[error(
+        "request to {url} timed out after {seconds} s. Check the site address, your network and \
+         any proxy, then try again"
+    )]
     Timeout { url: String, seconds: u64 },
 
     #[error(

@@ -64,6 +64,40 @@ impl Credentials {
     }
 }
 
+/// Transport settings of a client.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Time allowed for one request, from sending to the end of the response.
+    pub timeout: Duration,
+    /// PEM certificate of a private certificate authority to trust besides the system roots.
+    pub ca_certificate: Option<Vec<u8>>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: DEFAULT_TIMEOUT,
+            ca_certificate: None,
+        }
+    }
+}
+
+impl ClientOptions {
+    /// Reads the CA certificate file for `--ca-cert`.
+    pub fn with_ca_certificate_file(mut self, path: &std::path::Path) -> Result<Self, CwmError> {
+        let pem = std::fs::read(path).map_err(|error| CwmError::CaCertificate {
+            path: path.display().to_string(),
+            detail: error.to_string(),
+        })?;
+        reqwest::Certificate::from_pem(&pem).map_err(|error| CwmError::CaCertificate {
+            path: path.display().to_string(),
+            detail: format!("not a PEM certificate ({error})"),
+        })?;
+        self.ca_certificate = Some(pem);
+        Ok(self)
+    }
+}
+
 /// A client bound to one site, codebase and caller.
 #[derive(Clone)]
 pub struct Client {
@@ -94,15 +128,31 @@ impl Client {
         site_input: &str,
         credentials: Credentials,
     ) -> Result<(Client, CompanyInfo), CwmError> {
+        Self::discover_with(site_input, credentials, &ClientOptions::default()).await
+    }
+
+    /// Like [`Client::discover`], with transport settings.
+    pub async fn discover_with(
+        site_input: &str,
+        credentials: Credentials,
+        options: &ClientOptions,
+    ) -> Result<(Client, CompanyInfo), CwmError> {
         let site = site::normalize(site_input)?;
-        let http = reqwest::Client::builder()
-            .timeout(DEFAULT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|error| CwmError::Unreachable {
-                url: site.to_string(),
-                detail: error.to_string(),
-            })?;
+        let mut builder = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = &options.ca_certificate {
+            let certificate =
+                reqwest::Certificate::from_pem(pem).map_err(|error| CwmError::CaCertificate {
+                    path: "--ca-cert".into(),
+                    detail: error.to_string(),
+                })?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        let http = builder.build().map_err(|error| CwmError::Unreachable {
+            url: site.to_string(),
+            detail: error.to_string(),
+        })?;
 
         let company = &credentials.company_id;
         if company.trim().is_empty() {
@@ -119,13 +169,10 @@ impl Client {
             })?
             .extend(["login", "companyinfo", company.as_str()]);
 
-        let response = send_with_context(
-            http.get(url.clone())
-                .header("clientId", &credentials.client_id),
-            &url,
-            DEFAULT_TIMEOUT,
-        )
-        .await?;
+        let request = http
+            .get(url.clone())
+            .header("clientId", &credentials.client_id);
+        let response = send_with_context(request, &url, options.timeout).await?;
         let status = response.status();
         let text = response
             .text()
@@ -162,7 +209,7 @@ impl Client {
             api_base,
             credentials,
             authorization,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: options.timeout,
         };
         Ok((client, info))
     }
@@ -286,6 +333,13 @@ impl Client {
             .await
     }
 
+    /// Mints an impersonation token for a member: a temporary key pair with an expiration.
+    pub async fn create_member_token(&self, identifier: &str) -> Result<Token, CwmError> {
+        let path = format!("/system/members/{identifier}/tokens");
+        let body = serde_json::json!({ "memberIdentifier": identifier });
+        self.send_json(Method::POST, &path, &body).await
+    }
+
     pub async fn time_zones(&self) -> Result<Vec<NamedItem>, CwmError> {
         self.list("/system/timeZoneSetups", None).await
     }
@@ -404,13 +458,22 @@ impl Client {
         response: reqwest::Response,
     ) -> Result<T, CwmError> {
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|error| CwmError::Unreachable {
-                url: path.to_owned(),
-                detail: error.to_string(),
-            })?;
+        let bytes = response.bytes().await.map_err(|error| {
+            if error.is_timeout() {
+                CwmError::Timeout {
+                    url: path.to_owned(),
+                    seconds: self.timeout.as_secs_f64().ceil() as u64,
+                }
+            } else {
+                CwmError::Unreachable {
+                    url: path.to_owned(),
+                    detail: format!(
+                        "the response was cut off ({})",
+                        describe_transport_error(&error)
+                    ),
+                }
+            }
+        })?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|error| CwmError::Decode {
                 path: path.to_owned(),
@@ -485,18 +548,30 @@ async fn send_with_context(
     let mut shown = url.clone();
     shown.set_query(None);
     request.send().await.map_err(|error| {
-        if error.is_timeout() {
+        let detail = describe_transport_error(&error);
+        if is_certificate_problem(&detail) {
+            CwmError::Certificate {
+                url: shown.to_string(),
+                detail,
+            }
+        } else if error.is_timeout() {
             CwmError::Timeout {
                 url: shown.to_string(),
-                seconds: timeout.as_secs(),
+                seconds: timeout.as_secs_f64().ceil() as u64,
             }
         } else {
             CwmError::Unreachable {
                 url: shown.to_string(),
-                detail: describe_transport_error(&error),
+                detail,
             }
         }
     })
+}
+
+/// Recognises rustls's certificate verification failures in an error chain's text.
+fn is_certificate_problem(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("certificate") || lower.contains("unknownissuer")
 }
 
 /// Walks the error's source chain, because reqwest's own text ("error sending request") hides

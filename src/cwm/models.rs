@@ -178,6 +178,17 @@ impl PatchOperation {
     }
 }
 
+/// An impersonation token from `POST /system/members/{identifier}/tokens`. The private half is
+/// moved into a `KeyPair` at once, and the struct has no `Debug` so it cannot be logged.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    pub public_key: String,
+    pub private_key: secrecy::SecretString,
+    #[serde(default)]
+    pub expiration: Option<String>,
+}
+
 /// An item of a picker list: a location, business unit, structure level or time zone.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct NamedItem {

@@ -9,6 +9,10 @@ use url::Url;
 
 use super::CwmError;
 
+/// The accepted forms of a site, for error messages.
+const SITE_FORMS: &str = "enter a region (na, eu, au, aus, za, staging), a host such as \
+                          na.myconnectwise.net, or a URL such as https://cw.example.com";
+
 /// Cloud regions by the short name in the web address.
 pub const CLOUD_REGIONS: &[(&str, &str)] = &[
     ("na", "na.myconnectwise.net"),
@@ -45,14 +49,25 @@ pub fn normalize(input: &str) -> Result<Url, CwmError> {
 
     let with_scheme = if lower.starts_with("http://") || lower.starts_with("https://") {
         trimmed.to_owned()
+    } else if let Some((scheme, _)) = lower.split_once("://") {
+        return Err(invalid(&format!(
+            "the scheme {scheme}:// is not supported; {SITE_FORMS}"
+        )));
     } else {
         format!("https://{trimmed}")
     };
-    let mut url = Url::parse(&with_scheme).map_err(|error| invalid(&error.to_string()))?;
+    let mut url =
+        Url::parse(&with_scheme).map_err(|error| invalid(&format!("{error}; {SITE_FORMS}")))?;
     let host = url
         .host_str()
-        .ok_or_else(|| invalid("the address has no host name"))?
+        .filter(|host| !host.is_empty())
+        .ok_or_else(|| invalid(&format!("the address has no host name; {SITE_FORMS}")))?
         .to_ascii_lowercase();
+    if host == "http" || host == "https" {
+        return Err(invalid(&format!(
+            "the address has no host name; {SITE_FORMS}"
+        )));
+    }
 
     if url.scheme() == "http" && !is_loopback(&host) {
         return Err(invalid(
@@ -88,6 +103,15 @@ fn is_loopback(host: &str) -> bool {
 pub fn web_host(api_root: &Url) -> String {
     let host = api_root.host_str().unwrap_or_default();
     host.strip_prefix("api-").unwrap_or(host).to_owned()
+}
+
+/// Returns the web host with its port when the port is not the scheme's default, such as
+/// `na.myconnectwise.net` or `127.0.0.1:8080`: the site's name in keyring accounts and messages.
+pub fn site_label(api_root: &Url) -> String {
+    match api_root.port() {
+        Some(port) => format!("{}:{port}", web_host(api_root)),
+        None => web_host(api_root),
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +165,23 @@ mod tests {
     fn remote_http_rejected() {
         let error = normalize("http://cw.example.com").expect_err("plain HTTP refused");
         assert!(error.to_string().contains("https://"), "{error}");
+    }
+
+    #[test]
+    fn site_label_keeps_custom_port() {
+        let sandbox = normalize("http://127.0.0.1:8080").expect("loopback");
+        assert_eq!(site_label(&sandbox), "127.0.0.1:8080");
+        let cloud = normalize("na").expect("region");
+        assert_eq!(site_label(&cloud), "na.myconnectwise.net");
+    }
+
+    #[test]
+    fn other_schemes_rejected() {
+        for input in ["ftp://127.0.0.1:1", "https://", "http://", "my site!!"] {
+            let error = normalize(input).expect_err("invalid site");
+            let text = error.to_string();
+            assert!(text.contains("region"), "{input}: {text}");
+        }
     }
 
     #[test]

@@ -4,13 +4,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Outcome, ProvisionError, RoleSummary, Session, MAX_IDENTIFIER_LENGTH};
+use crate::audit::Action;
 use crate::cwm::models::{ApiMember, NamedItem, NewApiMember, PatchOperation, Reference};
 
 /// The API member's name: first name "Visionary 360", last name "API".
 pub const DEFAULT_MEMBER_NAME: &str = "Visionary 360 API";
 
 /// ConnectWise's maximum length of an API member's name.
-const MAX_NAME_LENGTH: usize = 30;
+pub const MAX_MEMBER_NAME_LENGTH: usize = 30;
 
 /// The lists the member pickers offer, and the defaults taken from the administrator's own
 /// member record.
@@ -153,16 +154,18 @@ impl Session {
         apply_changes: bool,
     ) -> Result<MemberStatus, ProvisionError> {
         validate_identifier(&spec.identifier)?;
-        if spec.name.trim().is_empty() || spec.name.chars().count() > MAX_NAME_LENGTH {
+        if spec.name.trim().is_empty() || spec.name.chars().count() > MAX_MEMBER_NAME_LENGTH {
             return Err(ProvisionError::InvalidInput {
                 field: "API member name",
                 value: spec.name.clone(),
-                fix: format!("enter 1 to {MAX_NAME_LENGTH} characters"),
+                fix: format!("enter 1 to {MAX_MEMBER_NAME_LENGTH} characters"),
             });
         }
 
         if let Some(existing) = self.client.find_api_member(&spec.identifier).await? {
-            return self.reconcile_member(existing, role, apply_changes).await;
+            return self
+                .reconcile_member(existing, role, Some(spec), apply_changes)
+                .await;
         }
         if self.client.find_member(&spec.identifier).await?.is_some() {
             return Err(ProvisionError::IdentifierConflict {
@@ -195,12 +198,41 @@ impl Session {
             }
             Err(error) => return Err(error.into()),
         };
+        self.audit(
+            Action::Created,
+            "api_member",
+            Some(created.id),
+            &created.identifier,
+            None,
+        );
         Ok(MemberStatus {
             id: created.id,
             identifier: created.identifier,
             outcome: Outcome::Created,
             pending_changes: Vec::new(),
         })
+    }
+
+    /// Returns the existing API member's values as a spec, so pickers can start from them;
+    /// `None` when no API member has the identifier.
+    pub async fn existing_member_spec(
+        &self,
+        identifier: &str,
+    ) -> Result<Option<MemberSpec>, ProvisionError> {
+        let Some(member) = self.client.find_api_member(identifier).await? else {
+            return Ok(None);
+        };
+        let id_of = |reference: &Option<Reference>| reference.as_ref().map(|r| r.id);
+        Ok(Some(MemberSpec {
+            identifier: member.identifier.clone(),
+            name: member.name.clone().unwrap_or_default(),
+            level_id: id_of(&member.structure_level).unwrap_or_default(),
+            location_id: id_of(&member.default_location)
+                .or(id_of(&member.security_location))
+                .unwrap_or_default(),
+            department_id: id_of(&member.default_department).unwrap_or_default(),
+            time_zone_id: id_of(&member.time_zone),
+        }))
     }
 
     /// Like [`Session::ensure_member`], but reads the picker lists and takes their defaults
@@ -213,7 +245,9 @@ impl Session {
     ) -> Result<MemberStatus, ProvisionError> {
         validate_identifier(identifier)?;
         if let Some(existing) = self.client.find_api_member(identifier).await? {
-            return self.reconcile_member(existing, role, apply_changes).await;
+            return self
+                .reconcile_member(existing, role, None, apply_changes)
+                .await;
         }
         let spec = self.member_choices().await?.default_spec(identifier)?;
         self.ensure_member(&spec, role, apply_changes).await
@@ -223,34 +257,23 @@ impl Session {
         &self,
         existing: ApiMember,
         role: &RoleSummary,
+        spec: Option<&MemberSpec>,
         apply_changes: bool,
     ) -> Result<MemberStatus, ProvisionError> {
-        let mut changes = Vec::new();
-        let mut operations = Vec::new();
-        let current_role = existing.security_role.as_ref();
-        if current_role.map(|reference| reference.id) != Some(role.id) {
-            changes.push(MemberChange {
-                field: "security role".into(),
-                from: current_role
-                    .map(Reference::label)
-                    .unwrap_or_else(|| "none".into()),
-                to: role.name.clone(),
-            });
-            operations.push(PatchOperation::replace(
-                "securityRole",
-                json!({ "id": role.id }),
-            ));
+        let (mut changes, mut operations) = member_changes(&existing, role.id, &role.name);
+        if let Some(spec) = spec {
+            let (more_changes, more_operations) = spec_changes(&existing, spec);
+            changes.extend(more_changes);
+            operations.extend(more_operations);
         }
-        if existing.inactive_flag.unwrap_or(false) {
-            changes.push(MemberChange {
-                field: "status".into(),
-                from: "inactive".into(),
-                to: "active".into(),
-            });
-            operations.push(PatchOperation::replace("inactiveFlag", json!(false)));
-        }
-
         if changes.is_empty() {
+            self.audit(
+                Action::Reused,
+                "api_member",
+                Some(existing.id),
+                &existing.identifier,
+                None,
+            );
             return Ok(MemberStatus {
                 id: existing.id,
                 identifier: existing.identifier,
@@ -266,17 +289,170 @@ impl Session {
                 pending_changes: changes,
             });
         }
-        let patched = self
-            .client
-            .patch_api_member(existing.id, &operations)
-            .await?;
-        tracing::info!(member = %patched.identifier, "API member changed: {changes:?}");
+        let patched = self.patch_member(&existing, &operations).await?;
+        let detail = describe_changes(&changes);
+        tracing::info!(member = %patched.identifier, "API member changed: {detail}");
+        let name = patched.identifier.clone();
+        self.audit(
+            Action::Changed,
+            "api_member",
+            Some(patched.id),
+            &name,
+            Some(detail),
+        );
         Ok(MemberStatus {
             id: patched.id,
             identifier: patched.identifier,
             outcome: Outcome::Changed,
             pending_changes: Vec::new(),
         })
+    }
+}
+
+/// Compares an existing member with what the tools need: the role, and an active status.
+pub(super) fn member_changes(
+    existing: &ApiMember,
+    role_id: i64,
+    role_name: &str,
+) -> (Vec<MemberChange>, Vec<PatchOperation>) {
+    let mut changes = Vec::new();
+    let mut operations = Vec::new();
+    let current_role = existing.security_role.as_ref();
+    if current_role.map(|reference| reference.id) != Some(role_id) {
+        changes.push(MemberChange {
+            field: "security role".into(),
+            from: current_role
+                .map(Reference::label)
+                .unwrap_or_else(|| "none".into()),
+            to: role_name.to_owned(),
+        });
+        operations.push(PatchOperation::replace(
+            "securityRole",
+            json!({ "id": role_id }),
+        ));
+    }
+    if existing.inactive_flag.unwrap_or(false) {
+        changes.push(MemberChange {
+            field: "status".into(),
+            from: "inactive".into(),
+            to: "active".into(),
+        });
+        operations.push(PatchOperation::replace("inactiveFlag", json!(false)));
+    }
+    (changes, operations)
+}
+
+/// Compares an existing member with the values a person chose in the wizard: name, level,
+/// location, business unit and time zone.
+fn spec_changes(
+    existing: &ApiMember,
+    spec: &MemberSpec,
+) -> (Vec<MemberChange>, Vec<PatchOperation>) {
+    let mut changes = Vec::new();
+    let mut operations = Vec::new();
+    let name = spec.name.trim();
+    if existing.name.as_deref().map(str::trim) != Some(name) {
+        changes.push(MemberChange {
+            field: "name".into(),
+            from: existing.name.clone().unwrap_or_else(|| "none".into()),
+            to: name.to_owned(),
+        });
+        operations.push(PatchOperation::replace("name", json!(name)));
+    }
+    let references = [
+        (
+            "level",
+            "structureLevel",
+            existing.structure_level.as_ref(),
+            Some(spec.level_id),
+        ),
+        (
+            "location",
+            "defaultLocation",
+            existing.default_location.as_ref(),
+            Some(spec.location_id),
+        ),
+        (
+            "location",
+            "securityLocation",
+            existing.security_location.as_ref(),
+            Some(spec.location_id),
+        ),
+        (
+            "business unit",
+            "defaultDepartment",
+            existing.default_department.as_ref(),
+            Some(spec.department_id),
+        ),
+        (
+            "time zone",
+            "timeZone",
+            existing.time_zone.as_ref(),
+            spec.time_zone_id,
+        ),
+    ];
+    for (field, path, current, wanted) in references {
+        let Some(wanted) = wanted else {
+            continue;
+        };
+        if current.map(|reference| reference.id) == Some(wanted) {
+            continue;
+        }
+        if !changes
+            .iter()
+            .any(|change: &MemberChange| change.field == field)
+        {
+            changes.push(MemberChange {
+                field: field.into(),
+                from: current
+                    .map(Reference::label)
+                    .unwrap_or_else(|| "none".into()),
+                to: format!("#{wanted}"),
+            });
+        }
+        operations.push(PatchOperation::replace(path, json!({ "id": wanted })));
+    }
+    (changes, operations)
+}
+
+fn describe_changes(changes: &[MemberChange]) -> String {
+    changes
+        .iter()
+        .map(|change| format!("{} from {} to {}", change.field, change.from, change.to))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Session {
+    /// Sends the PATCH once. After a transport error the member is read again, and the change
+    /// counts as made only if the site shows it.
+    async fn patch_member(
+        &self,
+        existing: &ApiMember,
+        operations: &[PatchOperation],
+    ) -> Result<ApiMember, ProvisionError> {
+        match self.client.patch_api_member(existing.id, operations).await {
+            Ok(member) => Ok(member),
+            Err(error) if error.is_transport() => {
+                tracing::warn!("changing API member failed ({error}); reading it again");
+                let current = self.client.find_api_member(&existing.identifier).await?;
+                let wanted_role = operations
+                    .iter()
+                    .find(|operation| operation.path == "securityRole")
+                    .and_then(|operation| operation.value["id"].as_i64());
+                match current {
+                    Some(member)
+                        if wanted_role.is_none_or(|id| {
+                            member.security_role.as_ref().map(|role| role.id) == Some(id)
+                        }) && !member.inactive_flag.unwrap_or(false) =>
+                    {
+                        Ok(member)
+                    }
+                    _ => Err(error.into()),
+                }
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 }
 

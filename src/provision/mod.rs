@@ -8,18 +8,28 @@
 mod error;
 pub mod guidance;
 mod key;
+mod layout;
 mod member;
+mod plan;
 mod role;
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use error::ProvisionError;
-pub use key::KeyStatus;
-pub use member::{MemberChange, MemberChoices, MemberSpec, MemberStatus, DEFAULT_MEMBER_NAME};
-pub use role::{RoleStatus, RoleSummary};
+pub use key::{check_key, KeyStatus, MintedKey};
+pub use layout::{targets, Layout, Target};
+pub use member::{
+    validate_identifier, MemberChange, MemberChoices, MemberSpec, MemberStatus,
+    DEFAULT_MEMBER_NAME, MAX_MEMBER_NAME_LENGTH,
+};
+pub use plan::{PlanReport, PlannedAction};
+pub use role::{validate_role_name, RoleStatus, RoleSummary};
 
+use crate::audit::{self, Action, AuditLog};
 use crate::cwm::models::{CompanyInfo, MemberReference, SystemInfo};
-use crate::cwm::{Client, Credentials};
+use crate::cwm::{Client, ClientOptions, Credentials};
 use crate::requirements::{compare, Level, Requirement, Requirements, Verb};
 
 /// The default API member identifier.
@@ -49,6 +59,7 @@ pub struct Session {
     pub system: SystemInfo,
     /// The member the administrator's key belongs to.
     pub admin: MemberReference,
+    audit: Option<Arc<AuditLog>>,
 }
 
 /// Permissions the administrator's own key needs to create the role and the member.
@@ -75,8 +86,17 @@ impl Session {
     /// Discovers the codebase, checks the administrator's key with `/system/info`, and reads the
     /// administrator's own permissions before anything is changed.
     pub async fn connect(site: &str, credentials: Credentials) -> Result<Session, ProvisionError> {
+        Self::connect_with(site, credentials, &ClientOptions::default()).await
+    }
+
+    /// Like [`Session::connect`], with transport settings such as a private CA certificate.
+    pub async fn connect_with(
+        site: &str,
+        credentials: Credentials,
+        options: &ClientOptions,
+    ) -> Result<Session, ProvisionError> {
         validate_client_id(&credentials.client_id)?;
-        let (client, company) = Client::discover(site, credentials).await?;
+        let (client, company) = Client::discover_with(site, credentials, options).await?;
         let (system, security) = tokio::try_join!(client.system_info(), client.my_security())?;
 
         let checklist = compare(&admin_requirements(), &security);
@@ -94,11 +114,64 @@ impl Session {
             company,
             system,
             admin,
+            audit: None,
         })
+    }
+
+    /// Records every change and decision of this session in the audit log.
+    pub fn with_audit(mut self, log: Arc<AuditLog>) -> Session {
+        self.audit = Some(log);
+        self
     }
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Records that the administrator continued although a check failed, such as unmet role
+    /// permissions.
+    pub fn record_override(&self, object: &'static str, name: &str, detail: &str) {
+        self.audit(
+            Action::Overridden,
+            object,
+            None,
+            name,
+            Some(detail.to_owned()),
+        );
+    }
+
+    fn audit(
+        &self,
+        action: Action,
+        object: &'static str,
+        id: Option<i64>,
+        name: &str,
+        detail: Option<String>,
+    ) {
+        let Some(log) = &self.audit else {
+            return;
+        };
+        log.record(&audit::Event {
+            time: audit::now(),
+            site: self.client.site().to_string(),
+            company: self.client.credentials().company_id.clone(),
+            administrator: self.admin.identifier.clone().unwrap_or_default(),
+            action,
+            object,
+            id,
+            name: name.to_owned(),
+            detail,
+        });
+    }
+}
+
+impl From<Outcome> for Action {
+    fn from(outcome: Outcome) -> Action {
+        match outcome {
+            Outcome::Created => Action::Created,
+            Outcome::Reused => Action::Reused,
+            Outcome::Changed => Action::Changed,
+        }
     }
 }
 

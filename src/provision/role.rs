@@ -71,6 +71,15 @@ impl Session {
             });
         }
         let checklist = self.role_checklist(role.id, requirements).await?;
+        let unmet = checklist.unmet().count();
+        let detail = format!("{unmet} required permission(s) unmet");
+        self.audit(
+            outcome.into(),
+            "security_role",
+            Some(role.id),
+            &role.name,
+            Some(detail),
+        );
         Ok(RoleStatus {
             role: RoleSummary::from(&role),
             outcome,

@@ -125,6 +125,8 @@ fn cwm_title(error: &CwmError) -> &'static str {
         CwmError::InvalidSite { .. } => "The site address is not valid",
         CwmError::Unreachable { .. } => "Cannot reach the site",
         CwmError::Timeout { .. } => "The site did not respond in time",
+        CwmError::Certificate { .. } => "The site's certificate is not trusted",
+        CwmError::CaCertificate { .. } => "The CA certificate file cannot be used",
         CwmError::UnknownCompany { .. } => "Unknown company ID",
         CwmError::NotConnectWise { .. } => "Not a ConnectWise Manage site",
         CwmError::ClientIdRejected { .. } => "ConnectWise rejected the client ID",
