@@ -1,200 +1,348 @@
 //! `v360-setup apply`: the whole flow without questions, for scripts and RMM tools.
+//!
+//! The steps run for every target in order (all roles, then all members, then all keys), so one
+//! run lists every unmet permission of every role at once.
 
-use super::output::{KeyReport, MemberReport, Report, RoleReport, UnmetLine};
-use super::{
-    credentials, env, find_tool, read_secret_env, ApplyArgs, ConnectionArgs, Exit, OutputFormat,
-};
-use crate::provision::{guidance, ProvisionError, Session};
-use crate::requirements::Requirements;
-use crate::secrets::KeyPair;
+use super::output::{KeyReport, MemberReport, Report, RoleReport, TargetReport, UnmetLine};
+use super::settings::{self, tool_key_from_env};
+use super::{env, ApplyArgs, ConnectionArgs, Exit, KeyRoute, OutputFormat};
+use crate::cwm::site;
+use crate::provision::{guidance, targets, Outcome, ProvisionError, Session, Target};
+use crate::requirements::Manifest;
+use crate::secrets::{keystore, KeyPair};
 
 /// Runs `apply` and prints its report; returns the exit code.
 pub async fn run(connection: &ConnectionArgs, args: &ApplyArgs) -> Exit {
     let report = build_report(connection, args).await;
-    let exit = exit_of(&report);
-    match args.output {
-        OutputFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
+    let exit = super::exit::from_code(report.exit_code);
+    print_report(&report, args.target.output, exit);
+    exit
+}
+
+pub(super) fn print_report(report: &Report, output: OutputFormat, exit: Exit) {
+    match output {
+        OutputFormat::Json => match serde_json::to_string_pretty(report) {
+            Ok(json) => super::print_stdout(&json),
             Err(error) => eprintln!("error: cannot encode the report: {error}"),
         },
         OutputFormat::Text => {
             let text = report.to_text();
             if exit == Exit::Done {
-                println!("{text}");
+                super::print_stdout(&text);
             } else {
                 eprintln!("{text}");
             }
         }
     }
-    exit
 }
 
-fn exit_of(report: &Report) -> Exit {
-    match report.exit_code {
-        0 => Exit::Done,
-        2 => Exit::InvalidInput,
-        3 => Exit::ConnectionFailed,
-        4 => Exit::RoleUnmet,
-        5 => Exit::DecisionNeeded,
-        6 => Exit::KeyRejected,
-        10 => Exit::WaitingForKey,
-        _ => Exit::Failure,
-    }
-}
-
-fn failed(exit: Exit, error: impl std::fmt::Display, partial: Report) -> Report {
+pub(super) fn failed(exit: Exit, error: impl std::fmt::Display, partial: Report) -> Report {
     Report {
         error: Some(error.to_string()),
-        ..Report {
-            status: Report::new(exit).status,
-            exit_code: exit.code(),
-            ..partial
-        }
+        ..partial
     }
+    .finish(exit)
 }
 
-fn engine_failed(error: ProvisionError, partial: Report) -> Report {
-    tracing::warn!("apply stopped: {error}");
-    failed(Exit::for_error(&error), error, partial)
+pub(super) fn engine_failed(error: ProvisionError, partial: Report) -> Report {
+    tracing::warn!("stopped: {error}");
+    let exit = Exit::for_error(&error);
+    let message = match &error {
+        ProvisionError::AdminRoleRefused { .. } => {
+            format!("{error}. Name another role with --role-name")
+        }
+        _ => error.to_string(),
+    };
+    failed(exit, message, partial)
+}
+
+/// Selects the tools and splits them into targets; shared by `apply` and `plan`.
+pub(super) fn prepare_targets(
+    connection: &ConnectionArgs,
+    args: &super::TargetArgs,
+) -> Result<Vec<Target>, Box<Report>> {
+    let invalid = |error: String| Box::new(failed(Exit::InvalidInput, error, Report::default()));
+    let catalog = settings::tool_catalog(connection).map_err(invalid)?;
+    let tools = settings::select_tools(&catalog, &args.tools).map_err(invalid)?;
+    targets(args.layout.into(), &tools, &args.role_name, &args.member_id)
+        .map_err(|error| invalid(error.to_string()))
+}
+
+/// Connects as the administrator, with the audit log attached.
+pub(super) async fn connect(connection: &ConnectionArgs) -> Result<Session, Box<Report>> {
+    let invalid = |error: String| Box::new(failed(Exit::InvalidInput, error, Report::default()));
+    let (site, credentials) = settings::credentials(connection).map_err(invalid)?;
+    let options = settings::client_options(connection).map_err(invalid)?;
+    let session = Session::connect_with(&site, credentials, &options)
+        .await
+        .map_err(|error| Box::new(engine_failed(error, Report::default())))?;
+    Ok(match settings::open_audit() {
+        Some(log) => session.with_audit(log),
+        None => session,
+    })
 }
 
 async fn build_report(connection: &ConnectionArgs, args: &ApplyArgs) -> Report {
-    let tool = match find_tool(&args.tool) {
-        Ok(tool) => tool,
-        Err(error) => return failed(Exit::InvalidInput, error, Report::default()),
+    let targets = match prepare_targets(connection, &args.target) {
+        Ok(targets) => targets,
+        Err(report) => return *report,
     };
-    let (site, credentials) = match credentials(connection) {
-        Ok(pair) => pair,
-        Err(error) => return failed(Exit::InvalidInput, error, Report::default()),
-    };
-    let tool_key = match tool_key_from_env() {
-        Ok(key) => key,
-        Err(error) => return failed(Exit::InvalidInput, error, Report::default()),
-    };
-    let requirements = Requirements::merge([&tool]);
+    let only_tool = targets
+        .iter()
+        .map(|target| target.tools.len())
+        .sum::<usize>()
+        == 1;
+    let mut keys_in = Vec::new();
+    for target in &targets {
+        for tool in &target.tools {
+            match tool_key_from_env(&tool.id, only_tool) {
+                Ok(key) => keys_in.push(key),
+                Err(error) => return failed(Exit::InvalidInput, error, Report::default()),
+            }
+        }
+    }
 
-    let session = match Session::connect(&site, credentials).await {
+    let session = match connect(connection).await {
         Ok(session) => session,
-        Err(error) => return engine_failed(error, Report::default()),
+        Err(report) => return *report,
     };
     let mut report = Report {
         company: Some(session.company.company_name.clone()),
         version: Some(session.system.version.clone()),
         ..Report::default()
     };
+    let mut reports: Vec<TargetReport> = targets.iter().map(|_| TargetReport::default()).collect();
 
-    let role = match session
-        .ensure_role(&args.role_name, &requirements, connection.allow_admin_role)
-        .await
-    {
-        Ok(role) => role,
-        Err(error) => return engine_failed(error, report),
+    let exit = run_steps(&session, connection, args, &targets, keys_in, &mut reports).await;
+    let exit = match exit {
+        Ok(exit) => exit,
+        Err(error) => {
+            report.targets = reports;
+            lift_single_target(&mut report);
+            return engine_failed(error, report);
+        }
     };
-    report.role = Some(RoleReport::new(&role.role, role.outcome));
-    if !role.checklist.is_met() {
-        report.unmet = role.checklist.unmet().map(UnmetLine::from).collect();
-        report.web_ui_path = Some(guidance::role_path(&role.role.name));
-        report.next_step = Some(format!(
-            "set the levels listed under \"unmet\" in {}, then run apply again",
-            guidance::role_path(&role.role.name)
-        ));
-        return with_exit(report, Exit::RoleUnmet);
+
+    report.targets = reports;
+    lift_single_target(&mut report);
+    report.next_step = next_step(exit, &report);
+    report.finish(exit)
+}
+
+async fn run_steps(
+    session: &Session,
+    connection: &ConnectionArgs,
+    args: &ApplyArgs,
+    targets: &[Target],
+    mut keys_in: Vec<Option<KeyPair>>,
+    reports: &mut [TargetReport],
+) -> Result<Exit, ProvisionError> {
+    let mut roles = Vec::with_capacity(targets.len());
+    for (target, target_report) in targets.iter().zip(reports.iter_mut()) {
+        let role = session
+            .ensure_role(
+                &target.role_name,
+                &target.requirements,
+                connection.allow_admin_role,
+            )
+            .await?;
+        target_report.role = Some(RoleReport::new(&role.role, role.outcome));
+        target_report.unmet = role
+            .checklist
+            .unmet()
+            .map(|line| UnmetLine::new(line, Some(role.role.id)))
+            .collect();
+        roles.push(role);
+    }
+    if reports.iter().any(|target| !target.unmet.is_empty()) {
+        return Ok(Exit::RoleUnmet);
     }
 
-    let member = match session
-        .ensure_member_with_defaults(&args.member_id, &role.role, args.yes)
-        .await
+    let mut members = Vec::with_capacity(targets.len());
+    for ((target, role), target_report) in targets.iter().zip(&roles).zip(reports.iter_mut()) {
+        let member = session
+            .ensure_member_with_defaults(&target.member_identifier, &role.role, args.yes)
+            .await?;
+        target_report.member = Some(MemberReport::from(&member));
+        target_report.proposed_changes = member.pending_changes.clone();
+        members.push(member);
+    }
+    if reports
+        .iter()
+        .any(|target| !target.proposed_changes.is_empty())
     {
-        Ok(member) => member,
-        Err(error) => return engine_failed(error, report),
+        return Ok(Exit::DecisionNeeded);
+    }
+
+    let site_label = site::site_label(session.client().site());
+    let company_id = session.client().credentials().company_id.clone();
+    let mut waiting = false;
+    let mut rejected = false;
+    let mut keys_in = keys_in.drain(..);
+    for ((target, member), target_report) in targets.iter().zip(&members).zip(reports.iter_mut()) {
+        for tool in &target.tools {
+            let key_in = keys_in.next().flatten();
+            let account = keystore::account_name(&site_label, &company_id, &tool.id);
+            let mut key = match args.key_route {
+                KeyRoute::Api => mint(session, &member.identifier, tool, target).await?,
+                KeyRoute::Durable => match key_in {
+                    None => KeyReport {
+                        tool: tool.id.clone(),
+                        member: member.identifier.clone(),
+                        state: "waiting",
+                        web_ui_path: Some(guidance::api_key_path(
+                            &member.identifier,
+                            tool.key_description(),
+                        )),
+                        ..KeyReport::default()
+                    },
+                    Some(pair) => verify(session, &member.identifier, tool, target, &pair).await?,
+                },
+            };
+            if member.outcome != Outcome::Created && key.state != "waiting" {
+                let stored = keystore::load_pair(&account)
+                    .await
+                    .ok()
+                    .map(|loaded| loaded.pair);
+                key.old_key = old_key_reminder(stored, &member.identifier, tool, &key);
+            }
+            waiting |= key.state == "waiting";
+            rejected |= key.state == "rejected" || key.state == "unmet";
+            target_report.keys.push(key);
+        }
+    }
+    Ok(if rejected {
+        Exit::KeyRejected
+    } else if waiting {
+        Exit::WaitingForKey
+    } else {
+        Exit::Done
+    })
+}
+
+async fn verify(
+    session: &Session,
+    member: &str,
+    tool: &Manifest,
+    target: &Target,
+    pair: &KeyPair,
+) -> Result<KeyReport, ProvisionError> {
+    match session.verify_key(member, pair, &target.requirements).await {
+        Ok((status, _)) => Ok(KeyReport::verified(&tool.id, &status)),
+        Err(
+            error @ (ProvisionError::KeyRejected { .. } | ProvisionError::KeyWrongMember { .. }),
+        ) => Ok(KeyReport {
+            tool: tool.id.clone(),
+            member: member.to_owned(),
+            state: "rejected",
+            public_key: Some(pair.public_key.clone()),
+            error: Some(error.to_string()),
+            web_ui_path: Some(guidance::api_key_path(member, tool.key_description())),
+            ..KeyReport::default()
+        }),
+        Err(error) => Err(error),
+    }
+}
+
+async fn mint(
+    session: &Session,
+    member: &str,
+    tool: &Manifest,
+    target: &Target,
+) -> Result<KeyReport, ProvisionError> {
+    let minted = session.mint_token(member, &target.requirements).await?;
+    let mut key = KeyReport::verified(&tool.id, &minted.status);
+    key.expiration = minted.expiration.clone();
+    Ok(key)
+}
+
+/// Names the key a new one replaces: the keyring's stored key for this tool when it differs,
+/// else any older key with the tool's description.
+fn old_key_reminder(
+    stored: Option<KeyPair>,
+    member: &str,
+    tool: &Manifest,
+    key: &KeyReport,
+) -> Option<String> {
+    let description = tool.key_description();
+    match stored {
+        Some(old) if Some(&old.public_key) != key.public_key.as_ref() => Some(format!(
+            "delete the old key {} (description {description:?}) on {member}'s API Keys tab once \
+             the tool accepts the new one",
+            old.public_key
+        )),
+        Some(_) => None,
+        None => Some(format!(
+            "if this key replaces a lost one, delete the old key with description \
+             {description:?} on {member}'s API Keys tab once the tool accepts the new one"
+        )),
+    }
+}
+
+/// Copies the only target's values to the top level, where scripts for one tool read them.
+fn lift_single_target(report: &mut Report) {
+    report.unmet = report
+        .targets
+        .iter()
+        .flat_map(|target| target.unmet.iter().cloned())
+        .collect();
+    report.proposed_changes = report
+        .targets
+        .iter()
+        .flat_map(|target| target.proposed_changes.iter().cloned())
+        .collect();
+    let [target] = report.targets.as_slice() else {
+        return;
     };
-    report.member = Some(MemberReport::from(&member));
-    if !member.pending_changes.is_empty() {
-        report.proposed_changes = member.pending_changes.clone();
-        report.next_step = Some(
-            "the existing API member differs from what the tool needs; run apply again with \
+    report.role = target.role.clone();
+    report.member = target.member.clone();
+    if let [key] = target.keys.as_slice() {
+        report.key = Some(key.clone());
+        report.web_ui_path = key.web_ui_path.clone();
+    }
+    if report.web_ui_path.is_none() && !target.unmet.is_empty() {
+        report.web_ui_path = target
+            .role
+            .as_ref()
+            .map(|role| guidance::role_path(&role.name));
+    }
+}
+
+fn next_step(exit: Exit, report: &Report) -> Option<String> {
+    match exit {
+        Exit::RoleUnmet => Some(
+            "set the levels listed under \"unmet\" in System > Security Roles, then run apply \
+             again"
+                .into(),
+        ),
+        Exit::DecisionNeeded => Some(
+            "an existing API member differs from what the tools need; run apply again with \
              --yes to make the proposed changes"
                 .into(),
-        );
-        return with_exit(report, Exit::DecisionNeeded);
-    }
-
-    let key_path = guidance::api_key_path(&member.identifier, tool.key_description());
-    let Some(tool_key) = tool_key else {
-        report.web_ui_path = Some(key_path);
-        report.next_step = Some(format!(
-            "create the API key in the web UI, then run apply again with {} and {} set",
-            env::TOOL_PUBLIC_KEY,
-            env::TOOL_PRIVATE_KEY
-        ));
-        return with_exit(report, Exit::WaitingForKey);
-    };
-
-    match session
-        .verify_key(&member.identifier, &tool_key, &requirements)
-        .await
-    {
-        Ok((key, _pair)) => {
-            report.key = Some(KeyReport::from(&key));
-            if key.is_accepted() {
-                with_exit(report, Exit::Done)
+        ),
+        Exit::WaitingForKey => {
+            let several = report.targets.iter().map(|t| t.keys.len()).sum::<usize>() > 1;
+            Some(if several {
+                format!(
+                    "create each waiting key in the web UI, then run apply again with \
+                     {}_<TOOL> and {}_<TOOL> set for each tool (the tool id in capitals, \
+                     '-' as '_')",
+                    env::TOOL_PUBLIC_KEY,
+                    env::TOOL_PRIVATE_KEY
+                )
             } else {
-                report.unmet = key.checklist.unmet().map(UnmetLine::from).collect();
-                report.error = Some(format!(
-                    "the key works but its effective permissions miss {} required level(s)",
-                    report.unmet.len()
-                ));
-                with_exit(report, Exit::KeyRejected)
-            }
+                format!(
+                    "create the API key in the web UI, then run apply again with {} and {} set",
+                    env::TOOL_PUBLIC_KEY,
+                    env::TOOL_PRIVATE_KEY
+                )
+            })
         }
-        Err(error) => {
-            report.web_ui_path = Some(key_path);
-            engine_failed(error, report)
-        }
-    }
-}
-
-fn with_exit(report: Report, exit: Exit) -> Report {
-    let template = Report::new(exit);
-    Report {
-        status: template.status,
-        exit_code: template.exit_code,
-        ..report
-    }
-}
-
-/// Reads the tool key from the environment: both halves, or neither.
-fn tool_key_from_env() -> Result<Option<KeyPair>, String> {
-    let public = std::env::var(env::TOOL_PUBLIC_KEY)
-        .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty());
-    let private = read_secret_env(env::TOOL_PRIVATE_KEY);
-    match (public, private) {
-        (Some(public_key), Some(private_key)) => Ok(Some(KeyPair {
-            public_key,
-            private_key: trim_secret(private_key),
-        })),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(format!(
-            "{} is set but {} is missing; set both or neither",
-            env::TOOL_PUBLIC_KEY,
-            env::TOOL_PRIVATE_KEY
-        )),
-        (None, Some(_)) => Err(format!(
-            "{} is set but {} is missing; set both or neither",
-            env::TOOL_PRIVATE_KEY,
-            env::TOOL_PUBLIC_KEY
-        )),
-    }
-}
-
-fn trim_secret(secret: secrecy::SecretString) -> secrecy::SecretString {
-    use secrecy::ExposeSecret;
-    let trimmed = secret.expose_secret().trim();
-    if trimmed.len() == secret.expose_secret().len() {
-        secret
-    } else {
-        secrecy::SecretString::from(trimmed.to_owned())
+        Exit::KeyRejected => Some(
+            "copy both halves of the key again from the member's API Keys tab, or create a new \
+             key, then run apply again"
+                .into(),
+        ),
+        _ => None,
     }
 }

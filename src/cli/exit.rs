@@ -44,7 +44,8 @@ impl Exit {
                 Exit::KeyRejected
             }
             ProvisionError::ConnectWise(cwm) => match cwm {
-                CwmError::InvalidSite { .. } => Exit::InvalidInput,
+                CwmError::InvalidSite { .. } | CwmError::CaCertificate { .. } => Exit::InvalidInput,
+                CwmError::Certificate { .. } => Exit::ConnectionFailed,
                 CwmError::Unreachable { .. }
                 | CwmError::Timeout { .. }
                 | CwmError::UnknownCompany { .. }
@@ -54,6 +55,20 @@ impl Exit {
                 CwmError::Api(_) | CwmError::Decode { .. } => Exit::Failure,
             },
         }
+    }
+}
+
+/// Maps a numeric exit code back to its `Exit`.
+pub fn from_code(code: u8) -> Exit {
+    match code {
+        0 => Exit::Done,
+        2 => Exit::InvalidInput,
+        3 => Exit::ConnectionFailed,
+        4 => Exit::RoleUnmet,
+        5 => Exit::DecisionNeeded,
+        6 => Exit::KeyRejected,
+        10 => Exit::WaitingForKey,
+        _ => Exit::Failure,
     }
 }
 

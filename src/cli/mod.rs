@@ -1,20 +1,20 @@
 //! The command line: flags, environment variables, subcommands and exit codes.
 
 mod apply;
+mod check;
 mod exit;
 mod output;
+mod plan;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use secrecy::SecretString;
 
 pub use exit::Exit;
 
-use crate::cwm::Credentials;
-use crate::requirements::{manifest, Manifest};
-use crate::secrets::KeyPair;
+use crate::provision::Layout;
 
 /// Environment variable names.
 ///
@@ -28,6 +28,8 @@ pub mod env {
     pub const CLIENT_ID: &str = "CWM_CLIENT_ID";
     pub const TOOL_PUBLIC_KEY: &str = "V360_TOOL_PUBLIC_KEY";
     pub const TOOL_PRIVATE_KEY: &str = "V360_TOOL_PRIVATE_KEY";
+    pub const TOOLS_DIR: &str = "V360_TOOLS_DIR";
+    pub const CA_CERT: &str = "V360_CA_CERT";
 }
 
 #[derive(Debug, Parser)]
@@ -40,7 +42,9 @@ pub mod env {
                   subcommand it starts the interactive wizard.",
     after_help = "Examples:\n  v360-setup --demo                      try the wizard against a built-in sandbox\n  \
                   v360-setup                             run the wizard against your site\n  \
-                  v360-setup apply --tool email-reconnector --yes --output json"
+                  v360-setup plan --tool email-reconnector\n  \
+                  v360-setup apply --tool email-reconnector --yes --output json\n  \
+                  v360-setup check --tool email-reconnector"
 )]
 pub struct Cli {
     /// Run the wizard against a ConnectWise sandbox started inside this process.
@@ -60,7 +64,7 @@ pub struct Cli {
 
 #[derive(Debug, clap::Args)]
 pub struct ConnectionArgs {
-    /// ConnectWise site: a region (na, eu, au, za, staging), a host, or a full URL.
+    /// ConnectWise site: a region (na, eu, au, aus, za, staging), a host, or a full URL.
     #[arg(long, env = env::SITE, global = true)]
     pub site: Option<String>,
 
@@ -77,48 +81,121 @@ pub struct ConnectionArgs {
     #[arg(long, env = env::CLIENT_ID, global = true)]
     pub client_id: Option<String>,
 
+    /// PEM certificate of the private certificate authority of an on-premise server.
+    #[arg(long, value_name = "FILE", env = env::CA_CERT, global = true)]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Folder of extra tool manifests (*.toml), read after the config directory's tools folder.
+    #[arg(long, value_name = "DIR", env = env::TOOLS_DIR, global = true)]
+    pub tools_dir: Option<PathBuf>,
+
     /// Use a security role that has the admin flag (not recommended).
     #[arg(long, global = true)]
     pub allow_admin_role: bool,
+
+    /// Rejected: a private key on the command line shows in the process list.
+    #[arg(long, hide = true, global = true, value_name = "KEY")]
+    pub private_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Set up a tool without questions, for scripts and RMM tools.
+    /// Set up tools without questions, for scripts and RMM tools.
     #[command(
         after_help = "Exit codes: 0 done, 1 unexpected failure, 2 invalid input, 3 \
                             connection failed, 4 role permissions unmet, 5 confirmation or \
                             decision needed, 6 tool key rejected, 10 waiting for the API key.\n\n\
+                            Environment: CWM_PRIVATE_KEY (your private key; never a flag), \
+                            V360_TOOL_PUBLIC_KEY and V360_TOOL_PRIVATE_KEY (the tool's key from \
+                            the web UI; with several tools V360_TOOL_PUBLIC_KEY_<TOOL> and \
+                            V360_TOOL_PRIVATE_KEY_<TOOL>, the tool id in capitals with '-' as \
+                            '_').\n\n\
                             Example:\n  CWM_SITE=na CWM_COMPANY_ID=acme CWM_PUBLIC_KEY=... \
                             CWM_PRIVATE_KEY=... CWM_CLIENT_ID=... \\\n    v360-setup apply --tool \
                             email-reconnector --yes --output json"
     )]
     Apply(ApplyArgs),
+    /// Show what apply would create or change, sending only GET requests.
+    #[command(after_help = "Example:\n  v360-setup plan --tool email-reconnector --output json")]
+    Plan(PlanArgs),
+    /// Verify a tool's stored key: authentication, member and permissions. Prints no secret.
+    #[command(
+        after_help = "The key comes from V360_TOOL_PUBLIC_KEY and V360_TOOL_PRIVATE_KEY, \
+                            else from the OS keyring entry the wizard stored.\n\nExample:\n  \
+                            v360-setup check --tool email-reconnector --output json"
+    )]
+    Check(CheckArgs),
     /// List the tools this program can set up.
-    Tools,
+    Tools(ToolsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetArgs {
+    /// Tool to set up, by id (see `v360-setup tools`); repeat for several tools.
+    #[arg(long = "tool", value_name = "ID", required = true)]
+    pub tools: Vec<String>,
+
+    /// shared: one member and one role for all tools (Choice 1); per-tool: one of each per tool
+    /// (Choice 2).
+    #[arg(long, value_enum, default_value_t = LayoutArg::Shared)]
+    pub layout: LayoutArg,
+
+    /// Security role name; with --layout per-tool each tool's suffix is appended.
+    #[arg(long, default_value = "Visionary 360 API")]
+    pub role_name: String,
+
+    /// API member identifier (at most 15 characters); with --layout per-tool each tool's suffix
+    /// is appended.
+    #[arg(long, default_value = crate::provision::DEFAULT_MEMBER_IDENTIFIER)]
+    pub member_id: String,
+
+    /// Output format of the result on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
-    /// Tool to set up, by id (see `v360-setup tools`).
-    #[arg(long, value_name = "ID")]
-    pub tool: String,
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     /// Confirm changes to existing objects, such as giving an existing API member the role.
     #[arg(long)]
     pub yes: bool,
 
+    /// durable: a key created in the web UI and passed in V360_TOOL_PUBLIC_KEY and
+    /// V360_TOOL_PRIVATE_KEY; api: a temporary key minted through the tokens endpoint, which
+    /// expires.
+    #[arg(long, value_enum, default_value_t = KeyRoute::Durable)]
+    pub key_route: KeyRoute,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Tool whose key to verify, by id.
+    #[arg(long, value_name = "ID")]
+    pub tool: String,
+
+    /// API member the key must belong to.
+    #[arg(long, default_value = crate::provision::DEFAULT_MEMBER_IDENTIFIER)]
+    pub member_id: String,
+
     /// Output format of the result on standard output.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
 
-    /// Security role name.
-    #[arg(long, default_value = "Visionary 360 API")]
-    pub role_name: String,
-
-    /// API member identifier (at most 15 characters).
-    #[arg(long, default_value = crate::provision::DEFAULT_MEMBER_IDENTIFIER)]
-    pub member_id: String,
+#[derive(Debug, clap::Args)]
+pub struct ToolsArgs {
+    /// Output format of the list on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,9 +204,47 @@ pub enum OutputFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    Shared,
+    PerTool,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(layout: LayoutArg) -> Layout {
+        match layout {
+            LayoutArg::Shared => Layout::Shared,
+            LayoutArg::PerTool => Layout::PerTool,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyRoute {
+    Durable,
+    Api,
+}
+
 /// Parses the command line and runs the chosen mode.
 pub async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return report_usage_error(error),
+    };
+    if cli.connection.private_key.is_some() {
+        return usage_failure(format!(
+            "--private-key is not accepted, because a flag shows in the process list; set {} \
+             instead",
+            env::PRIVATE_KEY
+        ));
+    }
+    if cli.demo && cli.command.is_some() {
+        return usage_failure(
+            "--demo runs the wizard and cannot be combined with a subcommand; for apply, plan \
+             or check against a sandbox, start cwm-sandbox and point CWM_SITE at its url"
+                .into(),
+        );
+    }
     let _log_guard = match init_logging(cli.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(error) => {
@@ -138,27 +253,119 @@ pub async fn main() -> ExitCode {
         }
     };
 
-    match cli.command {
-        Some(Command::Apply(args)) => apply::run(&cli.connection, &args).await.into(),
-        Some(Command::Tools) => {
-            for tool in manifest::builtin() {
-                println!("{}\t{}", tool.id, tool.name);
-            }
-            ExitCode::SUCCESS
-        }
+    match &cli.command {
+        Some(Command::Apply(args)) => apply::run(&cli.connection, args).await.into(),
+        Some(Command::Plan(args)) => plan::run(&cli.connection, args).await.into(),
+        Some(Command::Check(args)) => check::run(&cli.connection, args).await.into(),
+        Some(Command::Tools(args)) => list_tools(&cli.connection, args).into(),
         None => run_wizard(cli.demo, &cli.connection).await,
     }
 }
 
+/// True when the command line asks for JSON output, so that even a usage error is JSON.
+fn wants_json() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2)
+        .any(|pair| pair[0] == "--output" && pair[1] == "json")
+        || args.iter().any(|arg| arg == "--output=json")
+}
+
+/// Prints a usage error: as JSON on standard output when JSON was requested, else clap's text.
+fn report_usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    if wants_json() {
+        let text = error.render().to_string();
+        let first_line = text.lines().next().unwrap_or_default();
+        let message = first_line.trim_start_matches("error: ").to_owned();
+        return usage_failure(message);
+    }
+    let _ = error.print();
+    Exit::InvalidInput.into()
+}
+
+fn usage_failure(message: String) -> ExitCode {
+    if wants_json() {
+        let report = serde_json::json!({
+            "status": "invalid_input",
+            "exit_code": Exit::InvalidInput.code(),
+            "error": message,
+        });
+        print_stdout(&report.to_string());
+    } else {
+        eprintln!("error: {message}");
+    }
+    Exit::InvalidInput.into()
+}
+
+/// Writes a line to standard output, ignoring a closed pipe (`apply | head`), which is not an
+/// error of this program.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = writeln!(stdout, "{text}") {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to standard output: {error}");
+        }
+    }
+}
+
+fn list_tools(connection: &ConnectionArgs, args: &ToolsArgs) -> Exit {
+    let tools = match settings::tool_catalog(connection) {
+        Ok(tools) => tools,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::InvalidInput;
+        }
+    };
+    match args.output {
+        OutputFormat::Json => {
+            let list: Vec<serde_json::Value> = tools
+                .iter()
+                .map(|tool| {
+                    serde_json::json!({
+                        "id": tool.id,
+                        "name": tool.name,
+                        "vendor": tool.vendor,
+                        "origin": tool.origin,
+                    })
+                })
+                .collect();
+            print_stdout(&serde_json::Value::Array(list).to_string());
+        }
+        OutputFormat::Text => {
+            let lines: Vec<String> = tools
+                .iter()
+                .map(|tool| format!("{}\t{}", tool.id, tool.name))
+                .collect();
+            print_stdout(&lines.join("\n"));
+        }
+    }
+    Exit::Done
+}
+
 async fn run_wizard(demo: bool, connection: &ConnectionArgs) -> ExitCode {
+    let tools = match settings::tool_catalog(connection) {
+        Ok(tools) => tools,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::InvalidInput.into();
+        }
+    };
     let options = crate::tui::WizardOptions {
         demo,
         site: connection.site.clone(),
         company_id: connection.company_id.clone(),
         public_key: connection.public_key.clone(),
-        private_key: read_secret_env(env::PRIVATE_KEY),
+        private_key: settings::read_secret_env(env::PRIVATE_KEY),
         client_id: connection.client_id.clone(),
-        tools: manifest::builtin(),
+        tools,
         allow_admin_role: connection.allow_admin_role,
     };
     match crate::tui::run(options).await {
@@ -168,64 +375,6 @@ async fn run_wizard(demo: bool, connection: &ConnectionArgs) -> ExitCode {
             Exit::Failure.into()
         }
     }
-}
-
-/// Reads a secret from the environment; an empty value counts as missing.
-pub fn read_secret_env(name: &str) -> Option<SecretString> {
-    std::env::var(name)
-        .ok()
-        .filter(|value| !value.trim().is_empty())
-        .map(SecretString::from)
-}
-
-/// Builds the administrator's credentials from flags and environment, naming each missing one.
-fn credentials(connection: &ConnectionArgs) -> Result<(String, Credentials), String> {
-    let mut missing = Vec::new();
-    let site = connection.site.clone().unwrap_or_else(|| {
-        missing.push(format!("--site or {}", env::SITE));
-        String::new()
-    });
-    let company_id = connection.company_id.clone().unwrap_or_else(|| {
-        missing.push(format!("--company-id or {}", env::COMPANY_ID));
-        String::new()
-    });
-    let public_key = connection.public_key.clone().unwrap_or_else(|| {
-        missing.push(format!("--public-key or {}", env::PUBLIC_KEY));
-        String::new()
-    });
-    let private_key = read_secret_env(env::PRIVATE_KEY).unwrap_or_else(|| {
-        missing.push(env::PRIVATE_KEY.to_owned());
-        SecretString::from(String::new())
-    });
-    let client_id = connection.client_id.clone().unwrap_or_else(|| {
-        missing.push(format!("--client-id or {}", env::CLIENT_ID));
-        String::new()
-    });
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing connection settings: {}",
-            missing.join(", ")
-        ));
-    }
-    let credentials = Credentials {
-        company_id: company_id.trim().to_owned(),
-        key: KeyPair {
-            public_key: public_key.trim().to_owned(),
-            private_key,
-        },
-        client_id: client_id.trim().to_owned(),
-    };
-    Ok((site, credentials))
-}
-
-fn find_tool(id: &str) -> Result<Manifest, String> {
-    manifest::find_builtin(id).ok_or_else(|| {
-        let known: Vec<String> = manifest::builtin()
-            .into_iter()
-            .map(|tool| tool.id)
-            .collect();
-        format!("unknown tool {id:?}; known tools: {}", known.join(", "))
-    })
 }
 
 fn init_logging(
