@@ -242,3 +242,148 @@ fn apply_reports_wrong_admin_key() {
         "hides the private key: {error}"
     );
 }
+
+fn command_with_admin(sandbox: &SandboxProcess, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_v360-setup"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CWM_SITE", &sandbox.url)
+        .env("CWM_COMPANY_ID", &sandbox.company_id)
+        .env("CWM_PUBLIC_KEY", &sandbox.admin_public_key)
+        .env("CWM_PRIVATE_KEY", &sandbox.admin_private_key)
+        .env("CWM_CLIENT_ID", &sandbox.client_id);
+    command
+}
+
+#[test]
+fn plan_and_check_report_without_secrets() {
+    let sandbox = SandboxProcess::start();
+
+    let output = command_with_admin(
+        &sandbox,
+        &["plan", "--tool", "email-reconnector", "--output", "json"],
+    )
+    .output()
+    .expect("plan runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&output.stdout).expect("plan JSON");
+    let actions = plan["actions"].as_array().expect("actions");
+    assert!(
+        actions
+            .iter()
+            .any(|action| action["action"] == "create" && action["object"] == "security_role"),
+        "{plan}"
+    );
+    for line in plan["requirements"].as_array().expect("requirements") {
+        for key in ["module", "function", "verb", "level"] {
+            assert!(line.get(key).is_some(), "requirement lacks {key}: {line}");
+        }
+    }
+    let writes = writes(&sandbox.request_log());
+    assert!(writes.is_empty(), "plan sent writes: {writes:?}");
+
+    // Set up the tool completely, then check its key.
+    let first = apply(&sandbox, None);
+    let role_id = first.json["role"]["id"].as_i64().expect("role id");
+    let changes: Vec<Value> = first.json["unmet"]
+        .as_array()
+        .expect("unmet")
+        .iter()
+        .map(|line| json!({"module": line["module"], "function": line["function"], "verb": line["verb"], "level": line["required"]}))
+        .collect();
+    sandbox.control_post(
+        &format!("/__sandbox/security-roles/{role_id}/settings"),
+        Value::Array(changes),
+    );
+    apply(&sandbox, None);
+    let key = sandbox.control_post(
+        "/__sandbox/api-members/V360API/api-keys",
+        json!({"description": "Email reConnector"}),
+    );
+    let public_key = key["publicKey"].as_str().expect("public key");
+    let private_key = key["privateKey"].as_str().expect("private key");
+
+    let output = command_with_admin(
+        &sandbox,
+        &["check", "--tool", "email-reconnector", "--output", "json"],
+    )
+    .env_remove("CWM_PRIVATE_KEY")
+    .env_remove("CWM_PUBLIC_KEY")
+    .env("V360_TOOL_PUBLIC_KEY", public_key)
+    .env("V360_TOOL_PRIVATE_KEY", private_key)
+    .output()
+    .expect("check runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let check: Value = serde_json::from_str(&stdout).expect("check JSON");
+    assert_eq!(check["status"], "ok");
+    assert_eq!(check["member"], "V360API");
+    assert_eq!(check["public_key"], public_key);
+    assert!(
+        !stdout.contains(private_key),
+        "check prints the private key"
+    );
+    assert!(
+        !stderr.contains(private_key),
+        "check prints the private key"
+    );
+
+    let wrong = command_with_admin(
+        &sandbox,
+        &["check", "--tool", "email-reconnector", "--output", "json"],
+    )
+    .env("V360_TOOL_PUBLIC_KEY", public_key)
+    .env("V360_TOOL_PRIVATE_KEY", "WrongWrongWrong1")
+    .output()
+    .expect("check runs");
+    assert_eq!(
+        wrong.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&wrong.stdout)
+    );
+}
+
+#[test]
+fn usage_error_is_json_when_requested() {
+    let output = Command::new(env!("CARGO_BIN_EXE_v360-setup"))
+        .args(["apply", "--output", "json"])
+        .env_clear()
+        .output()
+        .expect("v360-setup runs");
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(json["status"], "invalid_input");
+    assert!(
+        json["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("--tool")),
+        "{json}"
+    );
+}
+
+#[test]
+fn private_key_flag_rejected() {
+    let output = Command::new(env!("CARGO_BIN_EXE_v360-setup"))
+        .args([
+            "apply",
+            "--tool",
+            "email-reconnector",
+            "--private-key",
+            "abc",
+        ])
+        .env_clear()
+        .output()
+        .expect("v360-setup runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("CWM_PRIVATE_KEY"), "{stderr}");
+}

@@ -281,10 +281,16 @@ fn report_usage_error(error: clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if wants_json() {
+        // clap's text is the message, indented details, a blank line, then usage and a hint;
+        // the message and its details are what a script needs.
         let text = error.render().to_string();
-        let first_line = text.lines().next().unwrap_or_default();
-        let message = first_line.trim_start_matches("error: ").to_owned();
-        return usage_failure(message);
+        let message = text
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ");
+        return usage_failure(message.trim_start_matches("error: ").to_owned());
     }
     let _ = error.print();
     Exit::InvalidInput.into()
