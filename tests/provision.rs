@@ -552,3 +552,138 @@ async fn member_edits_proposed_then_applied() {
         .expect("member exists");
     assert_eq!(after.location_id, other_location);
 }
+
+fn admin_credentials(sandbox: &Sandbox) -> Credentials {
+    let info = sandbox.startup_info();
+    Credentials {
+        company_id: info.company_id.clone(),
+        key: KeyPair::new(
+            info.admin_public_key.clone(),
+            info.admin_private_key.clone(),
+        ),
+        client_id: info.client_id.clone(),
+    }
+}
+
+#[tokio::test]
+async fn unreachable_site_named_in_error() {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    // Port 1 on loopback has no listener, so the connection is refused at once.
+    let error = Session::connect("http://127.0.0.1:1", admin_credentials(&sandbox))
+        .await
+        .expect_err("nothing listens there");
+    let text = error.to_string();
+    assert!(text.contains("could not reach"), "{text}");
+    assert!(text.contains("127.0.0.1:1"), "{text}");
+}
+
+#[tokio::test]
+async fn site_that_is_not_connectwise_rejected() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("listener binds");
+    let address = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 2048];
+            let _ = stream.read(&mut buffer).await;
+            let page = "<html><body>Welcome</body></html>";
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{page}",
+                page.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    let error = Session::connect(&format!("http://{address}"), admin_credentials(&sandbox))
+        .await
+        .expect_err("a web page is not ConnectWise");
+    assert!(
+        error
+            .to_string()
+            .contains("does not look like a ConnectWise Manage site"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn preflight_names_missing_admin_permissions() {
+    let (sandbox, session) = connect().await;
+    // An API member whose role grants nothing, used as if it were the administrator.
+    let requirements = Requirements::default();
+    let role = session
+        .ensure_role("Nothing Granted", &requirements, false)
+        .await
+        .expect("empty role");
+    session
+        .ensure_member_with_defaults("WEAKADMIN", &role.role, false)
+        .await
+        .expect("member");
+    let (public_key, private_key) = sandbox
+        .create_api_key("WEAKADMIN", "pre-flight test")
+        .expect("key");
+    let mut credentials = admin_credentials(&sandbox);
+    credentials.key = KeyPair::new(public_key, private_key);
+
+    let error = Session::connect(sandbox.url(), credentials)
+        .await
+        .expect_err("pre-flight fails");
+    let text = error.to_string();
+    assert!(text.contains("Member Maintenance"), "{text}");
+    assert!(text.contains("Security"), "{text}");
+}
+
+#[tokio::test]
+async fn audit_log_records_changes_without_secrets() {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    let folder = std::env::temp_dir().join(format!("v360-audit-test-{}", std::process::id()));
+    let path = folder.join("audit.jsonl");
+    let log =
+        std::sync::Arc::new(v360_setup::audit::AuditLog::open(&path).expect("audit log opens"));
+    let session = Session::connect(sandbox.url(), admin_credentials(&sandbox))
+        .await
+        .expect("connects")
+        .with_audit(log);
+    let tools = [email_reconnector()];
+    let target = &targets(Layout::Shared, &tools, ROLE, "V360API").expect("targets")[0];
+    let pair = finish_target(&sandbox, &session, target).await;
+    session.record_override("security_role", ROLE, "continued with 1 unmet line");
+
+    let text = std::fs::read_to_string(&path).expect("audit log readable");
+    let events: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    let has = |action: &str, object: &str| {
+        events
+            .iter()
+            .any(|event| event["action"] == action && event["object"] == object)
+    };
+    assert!(has("created", "security_role"), "{text}");
+    assert!(has("created", "api_member"), "{text}");
+    assert!(has("verified", "api_key"), "{text}");
+    assert!(has("overridden", "security_role"), "{text}");
+    assert!(
+        events
+            .iter()
+            .all(|event| event["administrator"] == "admin1"),
+        "{text}"
+    );
+    let private_key = secrecy::ExposeSecret::expose_secret(&pair.private_key).to_owned();
+    assert!(!text.contains(&private_key), "audit log leaks the tool key");
+    let admin_private = sandbox.startup_info().admin_private_key.clone();
+    assert!(
+        !text.contains(&admin_private),
+        "audit log leaks the admin key"
+    );
+    std::fs::remove_dir_all(&folder).ok();
+}
