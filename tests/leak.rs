@@ -6,8 +6,8 @@
 //! log, and looks for each private key in plain text and inside the Basic authorization value
 //! that carries it.
 //!
-//! NOTE: `check` and the wizard in tmux are not covered yet; `check` does not exist, and the
-//! wizard's tmux tests do not yet reach the key step with known keys.
+//! `check` runs too, and the audit log under the state directory is among the files searched.
+//! The wizard's screen and scrollback are searched for known keys by tests/tui_tmux.rs.
 
 mod common;
 mod https_stub;
@@ -192,6 +192,34 @@ fn apply_and_handoff_leak_no_private_key() {
     let third = run_apply(&isolated, &sandbox, Some((&tool_public, &tool_private)));
     assert_eq!(third.code, 0, "third run is done: {}", third.stdout);
     outputs.push(("third apply", third));
+
+    // check, in both output formats, with the key from the environment.
+    for format in ["json", "text"] {
+        let output = isolated
+            .command(&sandbox)
+            .args(["check", "--tool", "email-reconnector", "--output", format])
+            .env("V360_TOOL_PUBLIC_KEY", &tool_public)
+            .env("V360_TOOL_PRIVATE_KEY", &tool_private)
+            .output()
+            .expect("check runs");
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert_eq!(run.code, 0, "check passes: {}{}", run.stdout, run.stderr);
+        outputs.push(("check", run));
+    }
+    let audit_log = isolated
+        .path("state")
+        .join("v360-setup")
+        .join("audit.jsonl");
+    let audit_text = std::fs::read_to_string(&audit_log).unwrap_or_default();
+    assert!(
+        audit_text.contains("\"verified\""),
+        "the audit log {} records the verified key",
+        audit_log.display()
+    );
 
     // The hand-off to a registration endpoint; the stub is the one place the key may reach.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
