@@ -223,6 +223,8 @@ fn demo_reaches_summary() {
     tmux.send(&["Enter"]);
 
     tmux.wait_for("API Keys tab");
+    // The public key field takes typed letters, so `d` needs the route row selected.
+    tmux.send(&["Up"]);
     tmux.send(&["d"]);
     let screen = tmux.wait_for("The sandbox created a key");
     assert_masked(&screen, "Private key");
@@ -266,6 +268,8 @@ fn demo_reaches_summary() {
     assert!(!screen.contains("Delete the old key"), "{screen}");
     assert!(screen.contains("[x] 4 Registration"), "{screen}");
     tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
 
     assert_terminal_restored(&tmux, "EXITED:0");
     let scrollback = tmux.scrollback();
@@ -398,6 +402,8 @@ async fn private_keys_stay_off_screen() {
     tmux.send(&["Enter"]);
     screens.push(tmux.wait_for("Left to do:"));
     tmux.send(&["Enter"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
     assert_terminal_restored(&tmux, "EXITED:0");
     screens.push(tmux.scrollback());
 
@@ -559,6 +565,8 @@ async fn run_wizard_to_summary(sandbox: &SandboxProcess, first_run: bool) -> Str
     tmux.send(&["Enter"]);
     let summary = tmux.wait_for("Left to do:");
     tmux.send(&["Enter"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
     assert_terminal_restored(&tmux, "EXITED:0");
     assert!(
         !tmux.scrollback().contains(&private_key),

@@ -71,9 +71,11 @@ pub enum Command {
         role: RoleSummary,
         requirements: Requirements,
     },
+    /// Reads the picker lists and the values of the API member `identifier`, if it exists.
     LoadMemberChoices {
         request_id: RequestId,
         session: RequestId,
+        identifier: String,
     },
     EnsureMember {
         request_id: RequestId,
@@ -181,10 +183,16 @@ impl Runner {
             Command::LoadMemberChoices {
                 request_id,
                 session,
+                identifier,
             } => self.with_session(
                 session,
                 "reading the member choices",
-                |session| async move { session.member_choices().await },
+                move |session| async move {
+                    tokio::try_join!(
+                        session.member_choices(),
+                        session.existing_member_spec(&identifier)
+                    )
+                },
                 move |result| Msg::MemberChoicesDone { request_id, result },
             ),
             Command::EnsureMember {

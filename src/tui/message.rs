@@ -8,7 +8,7 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 
 use super::model::{ConnectionInfo, ErrorReport, RequestId};
-use crate::provision::{KeyStatus, MemberChoices, MemberStatus, RoleStatus};
+use crate::provision::{KeyStatus, MemberChoices, MemberSpec, MemberStatus, RoleStatus};
 use crate::secrets::KeyPair;
 
 /// A signal that ends the wizard.
@@ -40,9 +40,10 @@ pub enum Msg {
         request_id: RequestId,
         result: Result<RoleStatus, ErrorReport>,
     },
+    /// The picker lists, with the existing API member's values when the member exists.
     MemberChoicesDone {
         request_id: RequestId,
-        result: Result<MemberChoices, ErrorReport>,
+        result: Result<(MemberChoices, Option<MemberSpec>), ErrorReport>,
     },
     MemberDone {
         request_id: RequestId,

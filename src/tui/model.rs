@@ -150,6 +150,9 @@ impl Picker {
 pub enum Confirm {
     /// Leave the wizard before the summary.
     Quit,
+    /// Leave the wizard while a verified key pair is neither stored in the keyring nor sent, so
+    /// the private key would be lost.
+    QuitUnsavedKey,
     /// Continue to step 2 with required permissions missing.
     ChecklistOverride,
 }
@@ -195,6 +198,9 @@ pub struct Model {
     pub notice: Option<String>,
     pub overlay: Option<Overlay>,
     pub confirm: Option<Confirm>,
+    /// Set when Esc left the selected text field, so typed letters act as commands until the
+    /// selection or the step changes or `e` is pressed.
+    pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,
     /// Counts the ticks since start; the clipboard timeout is measured in ticks.
@@ -237,6 +243,7 @@ impl Model {
             notice: None,
             overlay: None,
             confirm: None,
+            left_field: false,
             audit: Vec::new(),
             clipboard: ClipboardState::default(),
             ticks: 0,
@@ -291,6 +298,9 @@ impl Model {
         match self.pending {
             Some(pending) if pending.id == id => {
                 self.pending = None;
+                if self.notice.as_deref() == Some(super::strings::wait_for(pending.kind).as_str()) {
+                    self.notice = None;
+                }
                 Some(pending.kind)
             }
             _ => None,
@@ -350,6 +360,20 @@ impl Model {
         }
     }
 
+    /// Returns whether a verified key pair exists that is neither stored in the keyring nor
+    /// accepted by the registration endpoint with a 2xx status.
+    pub fn has_unsaved_key(&self) -> bool {
+        let stored = matches!(
+            self.registration.keyring,
+            Some(KeyringOutcome::Stored { .. })
+        );
+        let sent = matches!(
+            self.registration.sent,
+            Some(SendOutcome::Sent { status, .. }) if (200..300).contains(&status)
+        );
+        self.key.result.is_some() && !stored && !sent
+    }
+
     /// Returns whether a text field of the current screen receives typed characters.
     pub fn is_editing(&self) -> bool {
         match self.step {
@@ -358,6 +382,31 @@ impl Model {
             Step::Member => self.member.editing,
             Step::Key => self.key.editing,
             Step::Registration | Step::Summary => false,
+        }
+    }
+
+    /// Returns whether the selected row of the current screen is a text field.
+    pub fn selected_row_is_text(&self) -> bool {
+        match self.step {
+            Step::Connect => self.connect.selected_row().is_text(),
+            Step::Role => self.role.row(self.role.selected, self.tools.len()) == RoleRow::Name,
+            Step::Member => self.member.selected_row().is_text(),
+            Step::Key => self.key.selected_row() != KeyRow::Route,
+            Step::Registration | Step::Summary => false,
+        }
+    }
+
+    /// Starts editing the selected row when it is a text field.
+    pub fn start_editing_selected(&mut self) {
+        match self.step {
+            Step::Connect => self.connect.editing = self.connect.selected_row().is_text(),
+            Step::Role => {
+                self.role.editing =
+                    self.role.row(self.role.selected, self.tools.len()) == RoleRow::Name;
+            }
+            Step::Member => self.member.editing = self.member.selected_row().is_text(),
+            Step::Key => self.key.editing = self.key.selected_row() != KeyRow::Route,
+            Step::Registration | Step::Summary => {}
         }
     }
 

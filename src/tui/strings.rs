@@ -92,6 +92,8 @@ pub const ERROR_DETAILS_TITLE: &str = "Error details";
 pub const NO_ERROR_DETAILS: &str = "No error to show details of.";
 pub const OVERLAY_CLOSE: &str = "Press any key to close.";
 pub const CANCELLED: &str = "Cancelled.";
+pub const CONFIRM_QUIT_UNSAVED_KEY: &str = "The private key is not stored anywhere and \
+     ConnectWise shows it only once. Quit anyway? y/n";
 pub const CONFIRM_QUIT: &str =
     "Quit now? What is not finished is lost, except what ConnectWise already has. Press y to \
      quit, any other key to stay.";

@@ -53,7 +53,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                     model.invalidate_from(Step::Role);
                     actions::enter_step(model, Step::Role)
                 }
-                Err(error) => show_error(model, error),
+                Err(error) => {
+                    // The old session no longer matches the form, so nothing may use it.
+                    model.connection = None;
+                    model.member.choices = None;
+                    model.invalidate_from(Step::Role);
+                    show_error(model, error)
+                }
             }
         }
         Msg::RoleDone { request_id, result } => {
@@ -69,12 +75,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
         Msg::MemberChoicesDone { request_id, result } => {
             model.finish_request(request_id)?;
             match result {
-                Ok(choices) => {
+                Ok((choices, existing)) => {
                     let identifier = model.member.identifier.text().trim().to_owned();
-                    let defaults = choices.default_spec(&identifier);
+                    // Starting from the existing member's own values keeps `ensure_member` from
+                    // proposing changes that the user never made.
+                    let start = match &existing {
+                        Some(spec) => Ok(spec.clone()),
+                        None => choices.default_spec(&identifier),
+                    };
                     model.member.choices = Some(choices);
-                    match defaults {
+                    match start {
                         Ok(spec) => {
+                            if existing.is_some() && !spec.name.is_empty() {
+                                model.member.name.set(&spec.name);
+                            }
                             model.member.pick_from_spec(&spec);
                             None
                         }

@@ -45,6 +45,7 @@ pub(super) fn enter_step(model: &mut Model, target: Step) -> Option<Command> {
         model.registration.revealed = false;
     }
     model.stop_editing();
+    model.left_field = false;
     model.step = target;
     if target == Step::Member && model.member.choices.is_none() && model.pending.is_none() {
         return load_member_choices(model);
@@ -72,7 +73,9 @@ fn may_start(model: &mut Model) -> bool {
     }
 }
 
+/// Reports an invalid input. The row of the invalid value is selected, so typing fixes it.
 fn reject_input(model: &mut Model, message: String) -> Option<Command> {
+    model.left_field = false;
     model.error = Some(ErrorReport::invalid_input(message));
     model.notice = None;
     None
@@ -123,7 +126,7 @@ pub(super) fn act(model: &mut Model) -> Option<Command> {
         }
         Step::Registration => go_to(model, Step::Summary),
         Step::Summary => {
-            model.exit = Some(crate::tui::model::Exit::Finished);
+            super::keys::ask_to_quit(model);
             None
         }
     }
@@ -276,10 +279,12 @@ fn load_member_choices(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
+    let identifier = model.member.identifier.text().trim().to_owned();
     let request_id = model.start_request(RequestKind::MemberChoices);
     Some(Command::LoadMemberChoices {
         request_id,
         session,
+        identifier,
     })
 }
 

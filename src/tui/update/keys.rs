@@ -39,6 +39,11 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     if model.is_editing() {
         return on_editing_key(model, key);
     }
+    if types_into_selected_field(model, key) {
+        model.start_editing_selected();
+        edit_field(model, key);
+        return None;
+    }
 
     match key.code {
         KeyCode::Left | KeyCode::BackTab => {
@@ -49,10 +54,18 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
             let next = model.step.next()?;
             actions::go_to(model, next)
         }
-        KeyCode::Enter => actions::act(model),
+        KeyCode::Enter => {
+            // Keys typed after an action are commands, such as `y` to apply member changes.
+            model.left_field = true;
+            actions::act(model)
+        }
         KeyCode::Esc => {
             if let Some(pending) = model.pending.take() {
                 model.notice = Some(strings::stopped_waiting(pending.kind));
+            } else if model.selected_row_is_text() && !model.left_field {
+                // The selected field takes typed text even before the first key, so Esc
+                // leaves it as it leaves a field being edited.
+                model.left_field = true;
             } else if model.error.take().is_none() {
                 ask_to_quit(model);
             }
@@ -65,6 +78,22 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     }
 }
 
+/// Returns whether `key` is text for the selected text field rather than a command: a
+/// printable character, Backspace or Delete, unless Esc left the field.
+fn types_into_selected_field(model: &Model, key: KeyEvent) -> bool {
+    if model.left_field || !model.selected_row_is_text() {
+        return false;
+    }
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(_) => !modified,
+        KeyCode::Backspace | KeyCode::Delete => true,
+        _ => false,
+    }
+}
+
 fn on_confirm(model: &mut Model, confirm: Confirm, key: KeyEvent) -> Option<Command> {
     if !matches!(key.code, KeyCode::Char('y' | 'Y')) {
         model.notice = Some(strings::CANCELLED.into());
@@ -72,6 +101,13 @@ fn on_confirm(model: &mut Model, confirm: Confirm, key: KeyEvent) -> Option<Comm
     }
     match confirm {
         Confirm::Quit => model.exit = Some(Exit::Quit),
+        Confirm::QuitUnsavedKey => {
+            model.exit = Some(if model.step == Step::Summary {
+                Exit::Finished
+            } else {
+                Exit::Quit
+            });
+        }
         Confirm::ChecklistOverride => actions::override_checklist(model),
     }
     None
@@ -136,10 +172,12 @@ fn on_editing_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     match key.code {
         KeyCode::Esc => {
             model.stop_editing();
+            model.left_field = true;
             None
         }
         KeyCode::Enter => {
             model.stop_editing();
+            model.left_field = true;
             actions::act(model)
         }
         KeyCode::Tab | KeyCode::BackTab => {
@@ -158,7 +196,12 @@ fn on_editing_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     }
 }
 
-fn ask_to_quit(model: &mut Model) {
+pub(super) fn ask_to_quit(model: &mut Model) {
+    if model.has_unsaved_key() {
+        model.confirm = Some(Confirm::QuitUnsavedKey);
+        model.notice = Some(strings::CONFIRM_QUIT_UNSAVED_KEY.into());
+        return;
+    }
     match model.step {
         Step::Connect => model.exit = Some(Exit::Quit),
         Step::Summary => model.exit = Some(Exit::Finished),
@@ -296,6 +339,7 @@ fn open_member_picker(model: &mut Model) {
 }
 
 fn start_editing(model: &mut Model) {
+    model.left_field = false;
     match model.step {
         Step::Connect => model.connect.editing = model.connect.selected_row().is_text(),
         Step::Role => {
@@ -496,6 +540,7 @@ fn paste_key(model: &mut Model, text: &str) {
 }
 
 fn move_selection(model: &mut Model, delta: isize) {
+    model.left_field = false;
     let step = |index: usize, count: usize| -> usize {
         index
             .saturating_add_signed(delta)

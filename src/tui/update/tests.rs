@@ -267,7 +267,7 @@ fn member_choices_set_default_picks() {
         &mut model,
         Msg::MemberChoicesDone {
             request_id,
-            result: Ok(member_choices()),
+            result: Ok((member_choices(), None)),
         },
     );
 
@@ -481,6 +481,9 @@ fn keyring_failure_is_recorded() {
 #[test]
 fn enter_on_summary_finishes() {
     let mut model = model_at(Step::Registration);
+    model.registration.keyring = Some(KeyringOutcome::Stored {
+        account: "account".into(),
+    });
     press(&mut model, KeyCode::Enter);
     assert_eq!(model.step, Step::Summary);
 
@@ -507,6 +510,9 @@ fn q_asks_before_quitting_a_step() {
 #[test]
 fn q_on_summary_finishes() {
     let mut model = model_at(Step::Summary);
+    model.registration.keyring = Some(KeyringOutcome::Stored {
+        account: "account".into(),
+    });
 
     press(&mut model, KeyCode::Char('q'));
 
@@ -625,6 +631,7 @@ fn demo_keys_ignored_outside_demo() {
 fn demo_key_fills_fields() {
     let mut model = model_at(Step::Key);
     model.demo = true;
+    model.key.selected = 0;
 
     let command = press(&mut model, KeyCode::Char('d'));
 
@@ -666,7 +673,6 @@ fn reconnect_after_edit_resets_progress() {
     press(&mut model, KeyCode::Left);
     press(&mut model, KeyCode::Down);
     press(&mut model, KeyCode::Down);
-    press(&mut model, KeyCode::Char('e'));
     press(&mut model, KeyCode::Char('x'));
 
     let command = press(&mut model, KeyCode::Enter);
@@ -877,7 +883,7 @@ fn region_site_is_sent_by_name() {
 #[test]
 fn cursor_moves_while_editing() {
     let mut model = model_at(Step::Member);
-    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Backspace);
 
     press(&mut model, KeyCode::Home);
     press(&mut model, KeyCode::Char('X'));
@@ -885,7 +891,7 @@ fn cursor_moves_while_editing() {
     press(&mut model, KeyCode::Left);
     press(&mut model, KeyCode::Delete);
 
-    assert_eq!(model.member.identifier.text(), "XV360AP");
+    assert_eq!(model.member.identifier.text(), "XV360A");
     assert_eq!(
         model.step,
         Step::Member,
@@ -931,6 +937,7 @@ fn error_details_open_and_close() {
 #[test]
 fn help_opens_on_question_mark() {
     let mut model = model_at(Step::Key);
+    press(&mut model, KeyCode::Esc);
 
     press(&mut model, KeyCode::Char('?'));
 
@@ -962,4 +969,244 @@ fn send_posts_manifest_fields() {
     assert_eq!(url, "https://register.example/api");
     let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
     assert_eq!(names, ["public_key", "private_key"]);
+}
+
+#[test]
+fn command_letters_typed_into_key_field() {
+    let mut model = model_at(Step::Key);
+    model.demo = true;
+
+    for character in "qdevyroi?".chars() {
+        let command = press(&mut model, KeyCode::Char(character));
+        assert!(command.is_none(), "{character}: {command:?}");
+    }
+
+    assert_eq!(model.key.public_key.text(), "qdevyroi?");
+    assert!(model.key.editing);
+    assert!(model.exit.is_none());
+    assert!(model.confirm.is_none());
+    assert!(model.overlay.is_none());
+    assert!(model.pending.is_none(), "d created no demo key");
+}
+
+#[test]
+fn command_letters_typed_into_connect_field() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::PublicKey);
+    model.connect.public_key.set("");
+
+    for character in "ABqCD".chars() {
+        press(&mut model, KeyCode::Char(character));
+    }
+
+    assert_eq!(model.connect.public_key.text(), "ABqCD");
+    assert!(model.exit.is_none());
+    assert!(model.confirm.is_none());
+}
+
+#[test]
+fn command_letters_typed_into_member_and_role() {
+    let mut model = model_at(Step::Member);
+    model.member.identifier.set("");
+    for character in "qy".chars() {
+        press(&mut model, KeyCode::Char(character));
+    }
+    assert_eq!(model.member.identifier.text(), "qy");
+    assert!(model.confirm.is_none());
+
+    let mut model = model_at(Step::Role);
+    model.role.selected = model.tools.len() + 1;
+    model.role.name.set("");
+    for character in "ro".chars() {
+        press(&mut model, KeyCode::Char(character));
+    }
+    assert_eq!(model.role.name.text(), "ro");
+    assert!(model.pending.is_none(), "r did not re-read");
+}
+
+#[test]
+fn command_letters_act_after_esc_leaves_field() {
+    let mut model = model_at(Step::Key);
+    model.demo = true;
+    press(&mut model, KeyCode::Char('a'));
+    press(&mut model, KeyCode::Esc);
+
+    let command = press(&mut model, KeyCode::Char('d'));
+
+    assert!(
+        matches!(command, Some(Command::DemoCreateKey { .. })),
+        "{command:?}"
+    );
+    assert_eq!(model.key.public_key.text(), "a");
+}
+
+#[test]
+fn command_letters_act_on_other_rows() {
+    let mut model = model_at(Step::Key);
+    model.key.selected = 0;
+
+    press(&mut model, KeyCode::Char('q'));
+
+    assert!(model.confirm.is_some(), "q asks to quit on the route row");
+    assert!(model.key.public_key.is_empty());
+}
+
+#[test]
+fn ctrl_c_quits_from_selected_field() {
+    let mut model = model_at(Step::Key);
+
+    ctrl(&mut model, 'c');
+
+    assert_eq!(model.exit, Some(Exit::Interrupted));
+    assert!(model.key.public_key.is_empty());
+}
+
+#[test]
+fn quit_with_unsaved_key_asks() {
+    for step in [Step::Registration, Step::Summary] {
+        for code in [KeyCode::Char('q'), KeyCode::Esc] {
+            let mut model = model_at(step);
+            press(&mut model, code);
+            assert!(model.exit.is_none(), "{step:?} {code:?}");
+            let notice = model.notice.clone().unwrap_or_default();
+            assert!(
+                notice.contains("ConnectWise shows it only once"),
+                "{notice}"
+            );
+            press(&mut model, KeyCode::Char('y'));
+            assert!(model.exit.is_some(), "{step:?} {code:?}: y quits");
+        }
+    }
+
+    let mut model = model_at(Step::Summary);
+    press(&mut model, KeyCode::Enter);
+    assert!(model.exit.is_none(), "Enter on the summary asks");
+    press(&mut model, KeyCode::Char('n'));
+    assert!(model.exit.is_none(), "n stays");
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('y'));
+    assert_eq!(model.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn quit_after_store_or_send_skips_prompt() {
+    let mut stored = model_at(Step::Summary);
+    stored.registration.keyring = Some(KeyringOutcome::Stored {
+        account: "account".into(),
+    });
+    press(&mut stored, KeyCode::Enter);
+    assert_eq!(stored.exit, Some(Exit::Finished));
+
+    let mut sent = model_at(Step::Summary);
+    sent.registration.sent = Some(crate::tui::model::SendOutcome::Sent {
+        status: 200,
+        response: String::new(),
+    });
+    press(&mut sent, KeyCode::Char('q'));
+    assert_eq!(sent.exit, Some(Exit::Finished));
+
+    let mut rejected = model_at(Step::Summary);
+    rejected.registration.sent = Some(crate::tui::model::SendOutcome::Sent {
+        status: 500,
+        response: String::new(),
+    });
+    press(&mut rejected, KeyCode::Char('q'));
+    assert!(rejected.exit.is_none(), "a 500 reply did not keep the key");
+}
+
+#[test]
+fn failed_reconnect_clears_connection() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Connect;
+    model.connect.dirty = true;
+    let command = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(command, Some(Command::Connect { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Err(report("the private key is wrong")),
+        },
+    );
+
+    assert!(model.error.is_some());
+    assert!(model.connection.is_none());
+    assert!(model.role.status.is_none());
+    assert!(model.member.status.is_none());
+    assert!(model.member.choices.is_none());
+    assert!(model.key.result.is_none());
+    assert!(press(&mut model, KeyCode::Tab).is_none());
+    assert_eq!(model.step, Step::Connect, "step 1 is blocked");
+}
+
+#[test]
+fn existing_member_values_start_pickers() {
+    let mut model = model_at(Step::Member);
+    model.member.choices = None;
+    let command = press(&mut model, KeyCode::Enter);
+    let Some(Command::LoadMemberChoices { identifier, .. }) = command else {
+        panic!("expected member choices to load, got {command:?}");
+    };
+    assert_eq!(identifier, "V360API");
+    let request_id = pending_id(&model);
+    let existing = crate::provision::MemberSpec {
+        identifier: "V360API".into(),
+        name: "Existing API user".into(),
+        level_id: 2,
+        location_id: 5,
+        department_id: 9,
+        time_zone_id: None,
+    };
+
+    update(
+        &mut model,
+        Msg::MemberChoicesDone {
+            request_id,
+            result: Ok((member_choices(), Some(existing.clone()))),
+        },
+    );
+
+    assert_eq!(model.member.spec(), Some(existing));
+}
+
+#[test]
+fn busy_notice_clears_when_request_ends() {
+    let mut model = model_at(Step::Registration);
+    press(&mut model, KeyCode::Char('s'));
+    let request_id = pending_id(&model);
+    press(&mut model, KeyCode::Char('s'));
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("Still busy"), "{notice}");
+
+    update(
+        &mut model,
+        Msg::KeyStored {
+            request_id,
+            result: Ok("account".into()),
+        },
+    );
+
+    assert!(model.notice.is_none(), "{:?}", model.notice);
+}
+
+#[test]
+fn invalid_key_keeps_field_focused() {
+    let mut model = model_at(Step::Key);
+    model.key.result = None;
+    model.key.public_key.set("Short");
+    model.key.selected = 2;
+
+    press(&mut model, KeyCode::Enter);
+    assert!(model.error.is_some());
+    press(&mut model, KeyCode::Char('q'));
+
+    assert!(model.confirm.is_none());
+    assert!(model.key.public_key.text().ends_with('q'));
 }
