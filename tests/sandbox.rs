@@ -784,7 +784,12 @@ async fn control_paths_feed_my_security() {
         &private_key,
     );
     let reply = server.send(request).await;
-    assert_eq!(reply.body["identifier"], "V360API", "own member record");
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "a role without Member Maintenance cannot read even its own member record"
+    );
+    assert_eq!(reply.body["code"], "Forbidden", "403 body: {}", reply.body);
 
     let reply = server
         .admin(

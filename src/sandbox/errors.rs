@@ -82,6 +82,11 @@ impl ApiError {
         }
     }
 
+    /// An error with any status and top-level code, such as 403 `Forbidden`.
+    pub fn with_status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(status, code, message)
+    }
+
     /// 400 `InvalidRequest`: the request itself is malformed (missing header, body not JSON).
     pub fn invalid_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "InvalidRequest", message)

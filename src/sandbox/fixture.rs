@@ -9,6 +9,12 @@
 //! | Time zones | 1 Eastern Standard Time (default), 2 Central, 3 Pacific, 4 GMT Standard Time |
 //! | Roles | 1 Admin (admin flag, every level All), 2 Technician (Service Desk and Time Entry levels), 3 Finance (Finance inquire) |
 //! | Members | 1 `admin1` Sandbox Admin (Admin), 2 `jsmith` John Smith (Technician) |
+//!
+//! [`FixtureSource`] also selects the large site (see `large`) or a TOML fixture (see
+//! `toml_fixture`, whose format the `crate::sandbox` header describes).
+
+mod large;
+mod toml_fixture;
 
 use super::catalog::FUNCTIONS;
 use super::clock;
@@ -28,13 +34,58 @@ const HIRE_DATE: i64 = 1_704_153_600;
 
 /// The fixture's data and the administrator's durable key pair.
 pub struct Fixture {
+    pub company_id: String,
+    pub company_name: String,
     pub data: SiteData,
     pub admin_public_key: String,
     pub admin_private_key: String,
 }
 
-/// Builds the fixture with a new random key pair for the administrator.
+/// Where the site's data comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum FixtureSource {
+    /// The built-in site described in this module's header.
+    #[default]
+    Builtin,
+    /// The built-in site grown to 10,000 members, 1,000 security roles and 200 locations.
+    Large,
+    /// A TOML fixture's text, in the format the `crate::sandbox` header describes.
+    Toml(String),
+}
+
+/// Builds the site for `source`, with a new random key pair for the administrator.
+pub fn load(source: &FixtureSource) -> anyhow::Result<Fixture> {
+    match source {
+        FixtureSource::Builtin => Ok(build()),
+        FixtureSource::Large => Ok(large::build()),
+        FixtureSource::Toml(text) => toml_fixture::build(text),
+    }
+}
+
+/// Builds the built-in fixture with a new random key pair for the administrator.
 pub fn build() -> Fixture {
+    let mut data = builtin_reference_data();
+    add_roles(&mut data);
+
+    data.members = vec![
+        full_member(1, ADMIN_IDENTIFIER, "Sandbox", "Admin", 1, 1, 1, 1),
+        full_member(2, "jsmith", "John", "Smith", 2, 2, 1, 2),
+    ];
+    data.next_member_id = 2;
+
+    let admin_key = data.add_durable_key(1, "Sandbox administrator");
+    Fixture {
+        company_id: COMPANY_ID.to_owned(),
+        company_name: COMPANY_NAME.to_owned(),
+        data,
+        admin_public_key: admin_key.public_key,
+        admin_private_key: admin_key.private_key,
+    }
+}
+
+/// Returns the built-in structure levels, time zones, locations and departments, with no roles
+/// or members.
+pub fn builtin_reference_data() -> SiteData {
     let mut data = SiteData::default();
     let audit = Audit::now(SETUP_USER);
 
@@ -118,21 +169,7 @@ pub fn build() -> Fixture {
         audit: audit.clone(),
     })
     .collect();
-
-    add_roles(&mut data);
-
-    data.members = vec![
-        full_member(1, ADMIN_IDENTIFIER, "Sandbox", "Admin", 1, 1, 1, 1),
-        full_member(2, "jsmith", "John", "Smith", 2, 2, 1, 2),
-    ];
-    data.next_member_id = 2;
-
-    let admin_key = data.add_durable_key(1, "Sandbox administrator");
-    Fixture {
-        data,
-        admin_public_key: admin_key.public_key,
-        admin_private_key: admin_key.private_key,
-    }
+    data
 }
 
 fn add_roles(data: &mut SiteData) {
@@ -183,7 +220,7 @@ fn add_roles(data: &mut SiteData) {
 }
 
 /// Applies fixture levels given as [add, edit, delete, inquire] per function.
-fn set_levels(data: &mut SiteData, role: i64, levels: &[(&str, &str, [&str; 4])]) {
+pub(super) fn set_levels(data: &mut SiteData, role: i64, levels: &[(&str, &str, [&str; 4])]) {
     let changes: Vec<LevelChange> = levels
         .iter()
         .flat_map(|(module, function, verbs)| {
@@ -205,7 +242,7 @@ fn set_levels(data: &mut SiteData, role: i64, levels: &[(&str, &str, [&str; 4])]
 }
 
 #[allow(clippy::too_many_arguments)]
-fn full_member(
+pub(super) fn full_member(
     id: i64,
     identifier: &str,
     first_name: &str,

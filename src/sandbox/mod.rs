@@ -1,7 +1,7 @@
 //! A local ConnectWise Manage server for tests, benchmarks and the wizard's `--demo` mode.
 //!
-//! The sandbox serves plain HTTP and behaves like the ConnectWise Manage REST API on the
-//! endpoints the wizard uses. It is written from public facts about that API and shares no
+//! The sandbox serves plain HTTP (or HTTPS with `tls`) and behaves like the ConnectWise Manage
+//! REST API on the endpoints the wizard uses. It is written from public facts about that API and shares no
 //! types or helpers with the client, so a wrong field name or status code in the client fails a
 //! test instead of being mirrored here.
 //!
@@ -13,13 +13,20 @@
 //!   (the router path). Path segments ignore case, because the API's own schema spells
 //!   `securityroles` and `securityRoles`.
 //! - `/__sandbox/...` control paths, without authentication, that do what only the web UI can
-//!   do on a real site. See [`routes`] for the list.
+//!   do on a real site, show the request log and state, and set faults. See [`routes`] for the
+//!   list.
 //!
 //! # Authentication
 //!
 //! Every `/apis/3.0` request needs a `clientId` header holding the GUID printed at start, and
 //! `Authorization: Basic base64("sandbox+{publicKey}:{privateKey}")`. The client ID is checked
 //! before the key.
+//!
+//! # Authorization
+//!
+//! After authentication the caller's security role must grant the permission the endpoint
+//! needs, or the request gets 403 `Forbidden` naming the missing function and verb. See
+//! `permissions` for the endpoint-to-function table, which is inferred.
 //!
 //! # Errors
 //!
@@ -29,8 +36,9 @@
 //! | Status | `code` | When |
 //! |---|---|---|
 //! | 400 | `InvalidRequest` | missing `clientId` header, body that is not JSON |
-//! | 400 | `InvalidObject` | validation failure, bad `conditions`, `orderBy`, `fields`, `page`, `pageSize` |
+//! | 400 | `InvalidObject` | validation failure, bad `conditions`, `orderBy`, `fields`, `page`, `pageSize`, `pageId`, `childConditions` |
 //! | 401 | `Unauthorized` | bad client ID, missing or wrong credentials, inactive member, expired token |
+//! | 403 | `Forbidden` | the caller's role lacks the function and verb the endpoint needs |
 //! | 404 | `NotFound` | unknown path or object |
 //! | 405 | `MethodNotAllowed` | a method the real API lacks on a path it has (with `Allow`) |
 //! | 501 | `NotImplemented` | an operation the real API has but the sandbox does not build |
@@ -44,42 +52,140 @@
 //! - `InvalidValue`: wrong type or value;
 //! - `ObjectInUse`: deleting a role that members use.
 //!
+//! # Fixtures
+//!
+//! [`SandboxOptions::fixture`] picks the site: the built-in one (see `fixture`), the large one
+//! (10,000 members, 1,000 roles, 200 locations, built in well under a second) or a TOML file:
+//!
+//! ```toml
+//! administrator = "boss"          # member whose durable key is printed; default: first member
+//!
+//! [company]                       # default: id "sandbox", name "Sandbox MSP"
+//! id = "contoso"
+//! name = "Contoso IT"
+//!
+//! # Optional tables; each one left out keeps the built-in rows (see `fixture`).
+//! [[structure_levels]]
+//! id = 1
+//! name = "Corporate"
+//! [[time_zones]]
+//! id = 1
+//! name = "Eastern Standard Time"
+//! offset = -5.0
+//! default = true
+//! cw_time_zone_id = 13
+//! cw_time_zone_name = "(GMT-05:00) Eastern Time (US & Canada)"
+//! [[locations]]
+//! id = 1
+//! name = "Main Office"
+//! structure_level = 1
+//! time_zone = 1
+//! [[departments]]
+//! id = 1
+//! identifier = "SVC"
+//! name = "Services"
+//!
+//! # Roles get ids 1, 2, ... in order; levels left out stay None.
+//! [[security_roles]]
+//! name = "Admin"
+//! admin = true                    # every level All; default false
+//! [[security_roles]]
+//! name = "Helpdesk"
+//! levels = [
+//!   { module = "Service Desk", function = "Service Tickets", inquire = "All", add = "My" },
+//! ]
+//!
+//! # Members get ids 1, 2, ... in order.
+//! [[members]]
+//! identifier = "boss"             # at most 15 characters, unique ignoring case
+//! first_name = "Big"
+//! last_name = "Boss"
+//! license_class = "F"             # F full member (default) or A API member
+//! security_role = "Admin"         # a role name from security_roles
+//! structure_level = 1             # these four default to 1
+//! location = 1
+//! department = 1
+//! time_zone = 1                   # optional
+//! email = "boss@contoso.example"  # optional
+//! inactive = false
+//! ```
+//!
+//! Unknown keys, duplicates, over-long names, unknown modules, functions or levels and
+//! references to rows that do not exist stop the start with an error naming the entry.
+//!
+//! # HTTPS
+//!
+//! With [`SandboxOptions::tls`] the sandbox serves HTTPS with a certificate for `localhost`,
+//! `127.0.0.1` and `::1`, signed by a CA generated at start; [`StartupInfo::ca_cert`] is the
+//! path of that CA certificate (PEM), for a client's `--ca-cert`.
+//!
+//! # Faults
+//!
+//! Latency, a rate limit, error statuses, dropped connections and slow responses can be
+//! injected per method and path; `faults` describes the JSON of `POST /__sandbox/faults`.
+//!
 //! # Limitations
 //!
-//! - Role permissions are not enforced: any valid key may call any endpoint, so the sandbox
-//!   never returns 403.
 //! - Only the security-role functions that public guides name exist (80); a real site has more.
-//! - `childConditions`, `customFieldConditions` and forward-only paging (`pageId`) are rejected.
+//! - `childConditions` and `customFieldConditions` are rejected with a 400: the wizard sends
+//!   neither, and the resources here have no child or custom fields to filter.
+//! - Writes to locations, departments and time zone setups, and PUT of a full member, answer
+//!   501: the real API has them, the wizard does not use them.
+//! - Error bodies of 403, 429 and 5xx follow ConnectWise's JSON shape or a proxy's HTML page;
+//!   no public source shows the real ones.
 
 mod auth;
 mod catalog;
 mod clock;
 mod errors;
+mod faults;
 mod fixture;
+mod permissions;
 mod query;
 pub mod routes;
 mod server;
 mod state;
+mod tls;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{FaultKind, FaultRule, FaultSettings};
+pub use fixture::FixtureSource;
+
 /// Options of a sandbox server.
 #[derive(Clone, Debug)]
 pub struct SandboxOptions {
     /// Address to bind; port 0 picks a free port.
     pub listen: SocketAddr,
+    /// The site to serve: the built-in fixture, the large site or a TOML fixture.
+    pub fixture: FixtureSource,
+    /// Serve HTTPS with a certificate generated at start.
+    pub tls: bool,
+    /// Path for the CA certificate under `tls`. `None` picks a new file in the temporary
+    /// directory.
+    pub ca_cert_path: Option<PathBuf>,
+    /// Lifetime of impersonation tokens, in seconds.
+    pub token_ttl_seconds: i64,
+    /// Faults in force from the start.
+    pub faults: FaultSettings,
 }
 
 impl Default for SandboxOptions {
     fn default() -> Self {
         SandboxOptions {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            fixture: FixtureSource::Builtin,
+            tls: false,
+            ca_cert_path: None,
+            token_ttl_seconds: state::TOKEN_LIFETIME_SECONDS,
+            faults: FaultSettings::default(),
         }
     }
 }
@@ -109,6 +215,9 @@ pub struct StartupInfo {
     pub admin_public_key: String,
     /// Durable private key of the administrator member `admin1`.
     pub admin_private_key: String,
+    /// Path of the CA certificate (PEM) that signed the server certificate; only under `tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<String>,
 }
 
 impl fmt::Debug for StartupInfo {
@@ -119,6 +228,7 @@ impl fmt::Debug for StartupInfo {
             .field("client_id", &self.client_id)
             .field("admin_public_key", &self.admin_public_key)
             .field("admin_private_key", &"<redacted>")
+            .field("ca_cert", &self.ca_cert)
             .finish()
     }
 }
@@ -179,6 +289,17 @@ impl Sandbox {
         Ok((key.public_key, key.private_key))
     }
 
+    /// Adds fault rules and sets the latency and rate limit they name, as
+    /// `POST /__sandbox/faults` does.
+    pub fn set_faults(&self, faults: FaultSettings) -> anyhow::Result<()> {
+        Ok(self.site.faults.update(faults)?)
+    }
+
+    /// Removes every fault rule, the latency and the rate limit.
+    pub fn clear_faults(&self) {
+        self.site.faults.clear();
+    }
+
     /// Stops accepting connections and waits up to five seconds for open requests to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -210,6 +331,7 @@ mod tests {
             client_id: "0f8fad5b-d9cb-469f-a165-70867728950e".to_owned(),
             admin_public_key: "PUBLICpublic1234".to_owned(),
             admin_private_key: "PRIVATEprivate12".to_owned(),
+            ca_cert: None,
         };
         let text = format!("{info:?}");
         assert!(!text.contains("PRIVATEprivate12"), "private key in {text}");

@@ -1,5 +1,11 @@
-//! List query parameters: `conditions`, `orderBy`, `fields`, `page` and `pageSize`, and the
-//! `Link` header that points at the neighbouring pages.
+//! List query parameters: `conditions`, `orderBy`, `fields`, `page`, `pageSize` and `pageId`,
+//! and the `Link` header that points at the neighbouring pages.
+//!
+//! Two kinds of paging exist. Navigable paging (the default) takes `page` and `pageSize` and
+//! responds with a `Link` header listing `first`, `prev`, `next` and `last`. Forward-only paging
+//! (request header `pagination-type: forward-only`) ignores `page`, lists records by ascending
+//! `id` after `pageId`, rejects `orderBy`, and responds with a `Link` header holding only the
+//! `next` URL while records remain. In both, `pageId` keeps only records whose `id` is greater.
 //!
 //! Grammar of `conditions`, as the sandbox reads it:
 //!
@@ -253,7 +259,13 @@ fn compare(actual: &Value, operator: Operator, expected: &Literal) -> bool {
 /// Matches lower-cased `text` against a lower-cased `like` pattern in which `%` stands for any
 /// run of characters.
 fn like_matches(text: &str, pattern: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('%').collect();
+    wildcard_matches(text, pattern, '%')
+}
+
+/// Matches `text` against `pattern`, in which `wildcard` stands for any run of characters.
+/// Both are compared as given, so callers lower-case them to ignore case.
+pub fn wildcard_matches(text: &str, pattern: &str, wildcard: char) -> bool {
+    let parts: Vec<&str> = pattern.split(wildcard).collect();
     let [first, middle @ .., last] = parts.as_slice() else {
         return text == pattern;
     };
@@ -692,9 +704,13 @@ pub struct ListQuery {
     pub order: Vec<(&'static str, bool)>,
     /// Paths kept by `fields`, or `None` for whole records.
     pub projection: Option<Vec<String>>,
-    /// 1-based page number.
+    /// 1-based page number; forward-only paging ignores it.
     pub page: usize,
     pub page_size: usize,
+    /// Forward-only paging, asked for with the `pagination-type: forward-only` header.
+    pub forward_only: bool,
+    /// `pageId`: only records whose `id` is greater are listed.
+    pub page_id: Option<i64>,
 }
 
 /// One page of a list and the size of the whole filtered list.
@@ -702,6 +718,8 @@ pub struct ListQuery {
 pub struct Page {
     pub records: Vec<Value>,
     pub total: usize,
+    /// Under forward-only paging, the `pageId` of the next page when more records follow.
+    pub next_page_id: Option<i64>,
 }
 
 fn parameter<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -732,18 +750,24 @@ fn parse_positive(
 impl ListQuery {
     /// Parses the query string pairs of a list request; parameter names ignore case.
     ///
-    /// `childConditions`, `customFieldConditions` and `pageId` are rejected when not empty
-    /// because the sandbox cannot honour them, and ignoring a filter would return wrong data.
+    /// `childConditions` and `customFieldConditions` are rejected when not empty: the wizard
+    /// sends neither, none of the resources here has child or custom fields to filter, and
+    /// ignoring a filter would return wrong data. Forward-only paging rejects `orderBy`,
+    /// because its pages follow `id`.
     pub fn parse(
         pairs: &[(String, String)],
         fields: &[FieldSpec],
+        forward_only: bool,
     ) -> Result<ListQuery, QueryError> {
-        for unsupported in ["childConditions", "customFieldConditions", "pageId"] {
+        for (unsupported, name) in [
+            ("childConditions", "childConditions"),
+            ("customFieldConditions", "customFieldConditions"),
+        ] {
             if parameter(pairs, unsupported).is_some_and(|value| !value.trim().is_empty()) {
-                return Err(QueryError {
-                    parameter: "query",
-                    message: format!("the sandbox does not support the {unsupported} parameter"),
-                });
+                return Err(QueryError::new(
+                    name,
+                    format!("the sandbox does not support the {unsupported} parameter"),
+                ));
             }
         }
 
@@ -752,7 +776,16 @@ impl ListQuery {
             _ => None,
         };
         let order = match parameter(pairs, "orderBy") {
-            Some(text) if !text.trim().is_empty() => parse_order(text, fields)?,
+            Some(text) if !text.trim().is_empty() => {
+                if forward_only {
+                    return Err(QueryError::new(
+                        "orderBy",
+                        "orderBy cannot be combined with forward-only paging, whose pages \
+                         follow id",
+                    ));
+                }
+                parse_order(text, fields)?
+            }
             _ => Vec::new(),
         };
         let projection = match parameter(pairs, "fields") {
@@ -761,25 +794,70 @@ impl ListQuery {
         };
         let page = parse_positive(pairs, "page", 1)?;
         let page_size = parse_positive(pairs, "pageSize", DEFAULT_PAGE_SIZE)?.min(MAX_PAGE_SIZE);
+        let page_id = match parameter(pairs, "pageId") {
+            Some(text) if !text.trim().is_empty() => match text.trim().parse::<i64>() {
+                Ok(id) if id >= 0 => Some(id),
+                _ => {
+                    return Err(QueryError::new(
+                        "pageId",
+                        format!("'{text}' is not a record id"),
+                    ))
+                }
+            },
+            _ => None,
+        };
 
         Ok(ListQuery {
             condition,
             order,
             projection,
-            page,
+            page: if forward_only { 1 } else { page },
             page_size,
+            forward_only,
+            page_id,
         })
     }
 
-    /// Filters and sorts `records`; returns how many match.
+    /// Returns how many records match the conditions.
     pub fn count(&self, records: &[Value]) -> usize {
         records.iter().filter(|record| self.keeps(record)).count()
     }
 
     fn keeps(&self, record: &Value) -> bool {
-        self.condition
-            .as_ref()
-            .is_none_or(|condition| condition.matches(record))
+        let after_page_id = self
+            .page_id
+            .is_none_or(|page_id| record["id"].as_i64().is_some_and(|id| id > page_id));
+        after_page_id
+            && self
+                .condition
+                .as_ref()
+                .is_none_or(|condition| condition.matches(record))
+    }
+
+    /// Returns the equality comparisons that every matching record must satisfy: those joined
+    /// by AND at the top of `conditions`. A resource may test them on its stored objects
+    /// before it builds any JSON, which keeps a look-up by identifier or name fast on a large
+    /// site; the full conditions still run on the JSON afterwards.
+    pub fn required_equalities(&self) -> Vec<(&'static str, &Literal)> {
+        fn collect<'a>(condition: &'a Condition, found: &mut Vec<(&'static str, &'a Literal)>) {
+            match condition {
+                Condition::And(left, right) => {
+                    collect(left, found);
+                    collect(right, found);
+                }
+                Condition::Compare {
+                    path,
+                    operator: Operator::Equal,
+                    value,
+                } if !matches!(value, Literal::Null) => found.push((path, value)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        if let Some(condition) = &self.condition {
+            collect(condition, &mut found);
+        }
+        found
     }
 
     /// Filters, sorts, pages and projects `records`.
@@ -788,7 +866,9 @@ impl ListQuery {
             .into_iter()
             .filter(|record| self.keeps(record))
             .collect();
-        if !self.order.is_empty() {
+        if self.forward_only {
+            kept.sort_by_key(|record| record["id"].as_i64().unwrap_or(i64::MIN));
+        } else if !self.order.is_empty() {
             kept.sort_by(|a, b| {
                 self.order
                     .iter()
@@ -807,16 +887,55 @@ impl ListQuery {
 
         let total = kept.len();
         let skip = (self.page - 1).saturating_mul(self.page_size);
-        let records = kept
+        let records: Vec<Value> = kept.into_iter().skip(skip).take(self.page_size).collect();
+        let next_page_id = if self.forward_only && skip + records.len() < total {
+            records.last().and_then(|record| record["id"].as_i64())
+        } else {
+            None
+        };
+        let records = records
             .into_iter()
-            .skip(skip)
-            .take(self.page_size)
             .map(|record| match &self.projection {
                 Some(paths) => project(&record, paths),
                 None => record,
             })
             .collect();
-        Page { records, total }
+        Page {
+            records,
+            total,
+            next_page_id,
+        }
+    }
+}
+
+/// A stored field value that a resource reads without building JSON, to test the query's
+/// required equalities cheaply.
+#[derive(Clone, Copy, Debug)]
+pub enum Key<'a> {
+    Text(&'a str),
+    Number(i64),
+    Bool(bool),
+}
+
+impl Key<'_> {
+    /// Returns whether the value satisfies `field = literal` under the rules of `conditions`
+    /// (text ignores case), without allocating.
+    pub fn equals(self, literal: &Literal) -> bool {
+        match (self, literal) {
+            // ASCII text, the common case, compares without case folding each character.
+            (Key::Text(actual), Literal::Text(expected))
+                if actual.is_ascii() && expected.is_ascii() =>
+            {
+                actual.eq_ignore_ascii_case(expected)
+            }
+            (Key::Text(actual), Literal::Text(expected)) => actual
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(expected.chars().flat_map(char::to_lowercase)),
+            (Key::Number(actual), Literal::Number(expected)) => actual as f64 == *expected,
+            (Key::Bool(actual), Literal::Bool(expected)) => actual == *expected,
+            _ => false,
+        }
     }
 }
 
@@ -971,6 +1090,20 @@ pub fn link_header(
     Some(links.join(", "))
 }
 
+/// Builds the `Link` header of a forward-only page: the next page's URL, with the request's
+/// other query pairs and `pageId` set to the last id on this page.
+pub fn forward_link(page_url: &str, pairs: &[(String, String)], next_page_id: i64) -> String {
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs
+        .iter()
+        .filter(|(key, _)| !key.eq_ignore_ascii_case("pageId") && !key.eq_ignore_ascii_case("page"))
+    {
+        serializer.append_pair(key, value);
+    }
+    serializer.append_pair("pageId", &next_page_id.to_string());
+    format!("<{page_url}?{}>; rel=\"next\"", serializer.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -1112,18 +1245,18 @@ mod tests {
 
     #[test]
     fn paging_defaults_and_limits() {
-        let query = ListQuery::parse(&[], FIELDS).expect("empty query");
+        let query = ListQuery::parse(&[], FIELDS, false).expect("empty query");
         assert_eq!(
             (query.page, query.page_size),
             (1, DEFAULT_PAGE_SIZE),
             "defaults"
         );
-        let query =
-            ListQuery::parse(&pairs(&[("pagesize", "5000")]), FIELDS).expect("large page size");
+        let query = ListQuery::parse(&pairs(&[("pagesize", "5000")]), FIELDS, false)
+            .expect("large page size");
         assert_eq!(query.page_size, MAX_PAGE_SIZE, "page size clamped");
         for (name, value) in [("page", "0"), ("pageSize", "-1"), ("page", "two")] {
-            let error =
-                ListQuery::parse(&pairs(&[(name, value)]), FIELDS).expect_err("invalid paging");
+            let error = ListQuery::parse(&pairs(&[(name, value)]), FIELDS, false)
+                .expect_err("invalid paging");
             assert_eq!(error.parameter, name, "parameter named for {name}={value}");
         }
     }
@@ -1133,6 +1266,7 @@ mod tests {
         let query = ListQuery::parse(
             &pairs(&[("page", "2"), ("pageSize", "10"), ("orderBy", "id desc")]),
             FIELDS,
+            false,
         )
         .expect("query");
         let page = query.apply(numbered(25));
@@ -1148,7 +1282,7 @@ mod tests {
             "second page in descending order"
         );
 
-        let query = ListQuery::parse(&pairs(&[("page", "9")]), FIELDS).expect("query");
+        let query = ListQuery::parse(&pairs(&[("page", "9")]), FIELDS, false).expect("query");
         assert!(
             query.apply(numbered(3)).records.is_empty(),
             "page past the end is empty"
@@ -1157,10 +1291,10 @@ mod tests {
 
     #[test]
     fn order_by_rejects_unknown_field() {
-        let error = ListQuery::parse(&pairs(&[("orderBy", "colour asc")]), FIELDS)
+        let error = ListQuery::parse(&pairs(&[("orderBy", "colour asc")]), FIELDS, false)
             .expect_err("unknown field");
         assert_eq!(error.parameter, "orderBy", "parameter");
-        let error = ListQuery::parse(&pairs(&[("orderBy", "id sideways")]), FIELDS)
+        let error = ListQuery::parse(&pairs(&[("orderBy", "id sideways")]), FIELDS, false)
             .expect_err("bad direction");
         assert!(
             error.message.contains("asc or desc"),
@@ -1171,16 +1305,16 @@ mod tests {
 
     #[test]
     fn fields_projects_nested_values() {
-        let query =
-            ListQuery::parse(&pairs(&[("fields", "id,securityRole/name")]), FIELDS).expect("query");
+        let query = ListQuery::parse(&pairs(&[("fields", "id,securityRole/name")]), FIELDS, false)
+            .expect("query");
         let page = query.apply(vec![record()]);
         assert_eq!(
             page.records[0],
             json!({"id": 7, "securityRole": {"name": "Technician"}}),
             "projection"
         );
-        let query =
-            ListQuery::parse(&pairs(&[("fields", "securityrole")]), FIELDS).expect("parent object");
+        let query = ListQuery::parse(&pairs(&[("fields", "securityrole")]), FIELDS, false)
+            .expect("parent object");
         let page = query.apply(vec![record()]);
         assert_eq!(
             page.records[0],
@@ -1191,13 +1325,69 @@ mod tests {
 
     #[test]
     fn unsupported_parameters_are_rejected() {
-        let error = ListQuery::parse(&pairs(&[("childConditions", "x=1")]), FIELDS)
+        let error = ListQuery::parse(&pairs(&[("childConditions", "x=1")]), FIELDS, false)
             .expect_err("childConditions");
         assert!(
             error.message.contains("childConditions"),
             "message: {}",
             error.message
         );
+    }
+
+    #[test]
+    fn forward_only_pages_follow_id() {
+        let query = ListQuery::parse(&pairs(&[("pageSize", "10"), ("page", "3")]), FIELDS, true)
+            .expect("query");
+        let page = query.apply(numbered(25));
+        assert_eq!(page.records.len(), 10, "page ignored, first ten");
+        assert_eq!(page.next_page_id, Some(10), "next page after id 10");
+
+        let query = ListQuery::parse(
+            &pairs(&[("pageSize", "10"), ("pageId", "20")]),
+            FIELDS,
+            true,
+        )
+        .expect("query");
+        let page = query.apply(numbered(25));
+        let ids: Vec<i64> = page
+            .records
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        assert_eq!(ids, (21..=25).collect::<Vec<_>>(), "records after pageId");
+        assert_eq!(page.next_page_id, None, "last page");
+
+        let error = ListQuery::parse(&pairs(&[("orderBy", "id desc")]), FIELDS, true)
+            .expect_err("orderBy under forward-only");
+        assert_eq!(error.parameter, "orderBy", "parameter");
+        let link = forward_link(
+            "http://h/x",
+            &pairs(&[("pageSize", "10"), ("pageId", "3")]),
+            13,
+        );
+        assert_eq!(
+            link, "<http://h/x?pageSize=10&pageId=13>; rel=\"next\"",
+            "link"
+        );
+    }
+
+    #[test]
+    fn required_equalities_come_from_top_level_and() {
+        let query = ListQuery::parse(
+            &pairs(&[(
+                "conditions",
+                "name='a' and (id=1 or id=2) and inactiveFlag=false",
+            )]),
+            FIELDS,
+            false,
+        )
+        .expect("query");
+        let paths: Vec<&str> = query
+            .required_equalities()
+            .iter()
+            .map(|(path, _)| *path)
+            .collect();
+        assert_eq!(paths, ["name", "inactiveFlag"], "paths");
     }
 
     #[test]

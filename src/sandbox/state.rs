@@ -13,11 +13,12 @@ use serde::Serialize;
 use super::catalog::{self, FUNCTIONS};
 use super::clock;
 use super::errors::{ApiError, FieldError, INVALID_VALUE, REQUIRED};
+use super::faults::Faults;
 use super::LevelChange;
 
 /// Characters in a public or private key; ConnectWise's keys are 16 letters and digits.
 pub const KEY_LENGTH: usize = 16;
-/// Lifetime of an impersonation token, in seconds.
+/// Default lifetime of an impersonation token, in seconds.
 // NOTE: four hours is an unverified claim of one secondary source; ConnectWise documents no
 // lifetime.
 pub const TOKEN_LIFETIME_SECONDS: i64 = 4 * 3600;
@@ -128,6 +129,31 @@ pub struct Member {
     /// Seconds since the Unix epoch.
     pub hire_date: i64,
     pub audit: Audit,
+}
+
+impl Member {
+    /// Returns a member with only an id and an audit stamp, for a create to fill in.
+    pub fn blank(id: i64, updated_by: &str) -> Member {
+        Member {
+            id,
+            identifier: String::new(),
+            name: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            license_class: LicenseClass::Full,
+            email: None,
+            inactive_flag: false,
+            inactive_date: None,
+            security_role: 0,
+            structure_level: 0,
+            security_location: 0,
+            default_location: 0,
+            default_department: 0,
+            time_zone: None,
+            hire_date: clock::now(),
+            audit: Audit::now(updated_by),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -455,16 +481,13 @@ impl SiteData {
         self.add_key(member, description, None)
     }
 
-    /// Mints an impersonation token for a member, valid for [`TOKEN_LIFETIME_SECONDS`].
-    pub fn mint_token(&mut self, member: i64) -> NewKey {
+    /// Mints an impersonation token for a member, valid for `lifetime_seconds`; expired
+    /// tokens are dropped first.
+    pub fn mint_token(&mut self, member: i64, lifetime_seconds: i64) -> NewKey {
         let now = clock::now();
         self.keys
             .retain(|key| key.expires_at.is_none_or(|expiry| expiry > now));
-        self.add_key(
-            member,
-            "impersonation token",
-            Some(now + TOKEN_LIFETIME_SECONDS),
-        )
+        self.add_key(member, "impersonation token", Some(now + lifetime_seconds))
     }
 
     pub fn key(&self, public_key: &str) -> Option<&ApiKey> {
@@ -479,8 +502,12 @@ pub struct RequestRecord {
     pub method: String,
     pub path: String,
     pub query: Option<String>,
+    /// HTTP status, or 0 when an injected fault dropped the connection before the request ran.
     pub status: u16,
     pub duration_ms: f64,
+    /// The injected fault that applied: `status`, `rateLimit`, `resetBefore` or `resetAfter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<&'static str>,
 }
 
 /// The running site: fixed identity, data and request log.
@@ -492,6 +519,9 @@ pub struct Site {
     pub client_id: String,
     /// e.g. `http://127.0.0.1:43121`
     pub url: String,
+    /// Lifetime of impersonation tokens, in seconds.
+    pub token_lifetime_seconds: i64,
+    pub faults: Faults,
     data: Mutex<SiteData>,
     requests: Mutex<VecDeque<RequestRecord>>,
 }
@@ -503,12 +533,16 @@ impl Site {
         client_id: String,
         url: String,
         data: SiteData,
+        token_lifetime_seconds: i64,
+        faults: Faults,
     ) -> Site {
         Site {
             company_id: company_id.to_owned(),
             company_name: company_name.to_owned(),
             client_id,
             url,
+            token_lifetime_seconds,
+            faults,
             data: Mutex::new(data),
             requests: Mutex::new(VecDeque::new()),
         }

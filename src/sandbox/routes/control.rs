@@ -1,5 +1,5 @@
 //! `/__sandbox/` control paths: what only the web UI can do on a real site (set role levels,
-//! create a durable API key), plus the request log and a state dump for tests.
+//! create a durable API key), plus the request log, a state dump and fault injection for tests.
 //!
 //! These paths need no authentication, which is acceptable only because the sandbox stores no
 //! real data.
@@ -14,6 +14,7 @@ use super::members::api_member_json;
 use super::roles::role_json;
 use super::{default_api_base, json_response};
 use crate::sandbox::errors::ApiError;
+use crate::sandbox::faults::FaultSettings;
 use crate::sandbox::state::{LicenseClass, Site};
 use crate::sandbox::LevelChange;
 
@@ -45,6 +46,24 @@ pub(super) fn handle(
         ["state"] => match method {
             "GET" => state(site),
             _ => Err(ApiError::method_not_allowed(method, "GET")),
+        },
+        ["faults"] => match method {
+            "GET" => faults(site),
+            "POST" => {
+                let update: FaultSettings = parse_body(
+                    body,
+                    "a JSON object {\"latencyMs\", \"rateLimit\", \"rules\": [...]}",
+                )?;
+                site.faults.update(update)?;
+                tracing::info!("faults changed through the control path");
+                faults(site)
+            }
+            "DELETE" => {
+                site.faults.clear();
+                tracing::info!("faults cleared through the control path");
+                faults(site)
+            }
+            _ => Err(ApiError::method_not_allowed(method, "GET, POST, DELETE")),
         },
         _ => Err(ApiError::not_found(format!(
             "No sandbox control path /__sandbox/{}.",
@@ -87,6 +106,14 @@ fn create_api_key(site: &Site, identifier: &str, body: &Bytes) -> Result<Respons
     tracing::info!(%identifier, "durable API key created through the control path");
     let body = json!({ "publicKey": key.public_key, "privateKey": key.private_key });
     Ok(json_response(StatusCode::CREATED, &body))
+}
+
+/// Returns the fault settings in force; each rule's `times` is its remaining fires.
+fn faults(site: &Site) -> Result<Response, ApiError> {
+    let settings = serde_json::to_value(site.faults.settings()).map_err(|error| {
+        ApiError::invalid_request(format!("The faults could not be encoded: {error}."))
+    })?;
+    Ok(json_response(StatusCode::OK, &settings))
 }
 
 fn request_log(site: &Site) -> Result<Response, ApiError> {

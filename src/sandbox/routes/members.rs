@@ -7,15 +7,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-use super::{count_response, info, json_response, list_response, reference, ApiContext};
+use super::{count_objects, info, json_response, list_objects, reference, ApiContext};
 use crate::sandbox::clock;
 use crate::sandbox::errors::{
     ApiError, FieldError, INVALID_REFERENCE, INVALID_VALUE, MAX_LENGTH, OBJECT_EXISTS, REQUIRED,
 };
-use crate::sandbox::query::{aliased, field, FieldKind, FieldSpec};
+use crate::sandbox::query::{aliased, field, FieldKind, FieldSpec, Key};
 use crate::sandbox::state::{Audit, LicenseClass, Member, SiteData};
 
-const MEMBER_RESOURCE: &str = "member";
+pub(super) const MEMBER_RESOURCE: &str = "member";
 const API_MEMBER_RESOURCE: &str = "apiMember";
 const IDENTIFIER_MAX_LENGTH: usize = 15;
 const NAME_MAX_LENGTH: usize = 30;
@@ -160,6 +160,21 @@ pub(super) fn member_json(data: &SiteData, member: &Member, api_base: &str) -> V
     }
     object.insert("defaultEmail".into(), json!("Office"));
     object.insert("defaultPhone".into(), json!("Office"));
+    // The schema marks these three invoicing preferences as required on every member, so
+    // they are always present; the sandbox does not store them and returns the first value
+    // of each enum.
+    object.insert(
+        "agreementInvoicingDisplayOptions".into(),
+        json!("RemainOnInvoicingScreen"),
+    );
+    object.insert(
+        "invoiceScreenDefaultTabFormat".into(),
+        json!("ShowInvoicingTab"),
+    );
+    object.insert(
+        "invoicingDisplayOptions".into(),
+        json!("RemainOnInvoicingScreen"),
+    );
     object.insert("hireDate".into(), json!(clock::format(member.hire_date)));
     add_references(&mut object, data, member, api_base);
     object.insert("_info".into(), info(&member.audit));
@@ -184,57 +199,134 @@ pub(super) fn api_member_json(data: &SiteData, member: &Member, api_base: &str) 
     Value::Object(object)
 }
 
-fn all_members(context: &ApiContext<'_>) -> Vec<Value> {
-    let data = context.site.data();
-    data.members
-        .iter()
-        .map(|member| member_json(&data, member, &context.api_base))
-        .collect()
+/// Returns a member field that `conditions` may test before the member's JSON is built.
+fn member_key<'a>(member: &'a &Member, path: &str) -> Option<Key<'a>> {
+    match path {
+        "id" => Some(Key::Number(member.id)),
+        "identifier" => Some(Key::Text(&member.identifier)),
+        "licenseClass" => Some(Key::Text(member.license_class.code())),
+        "inactiveFlag" => Some(Key::Bool(member.inactive_flag)),
+        "securityRole/id" => Some(Key::Number(member.security_role)),
+        _ => None,
+    }
 }
 
-fn all_api_members(context: &ApiContext<'_>) -> Vec<Value> {
+/// Runs a list or count over all members (`api_only` false) or the API members.
+fn with_members<R>(
+    context: &ApiContext<'_>,
+    api_only: bool,
+    run: impl FnOnce(&SiteData, &[&Member]) -> R,
+) -> R {
     let data = context.site.data();
-    data.members
+    let members: Vec<&Member> = data
+        .members
         .iter()
-        .filter(|member| member.license_class == LicenseClass::Api)
-        .map(|member| api_member_json(&data, member, &context.api_base))
-        .collect()
+        .filter(|member| !api_only || member.license_class == LicenseClass::Api)
+        .collect();
+    run(&data, &members)
 }
 
 pub(super) fn list_members(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    list_response(
-        context,
-        MEMBER_RESOURCE,
-        MEMBER_FIELDS,
-        all_members(context),
-    )
+    with_members(context, false, |data, members| {
+        list_objects(
+            context,
+            MEMBER_RESOURCE,
+            MEMBER_FIELDS,
+            members,
+            member_key,
+            |member| member_json(data, member, &context.api_base),
+        )
+    })
 }
 
 pub(super) fn count_members(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    count_response(
-        context,
-        MEMBER_RESOURCE,
-        MEMBER_FIELDS,
-        &all_members(context),
-    )
+    with_members(context, false, |data, members| {
+        count_objects(
+            context,
+            MEMBER_RESOURCE,
+            MEMBER_FIELDS,
+            members,
+            member_key,
+            |member| member_json(data, member, &context.api_base),
+        )
+    })
 }
 
 pub(super) fn list_api_members(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    list_response(
-        context,
-        API_MEMBER_RESOURCE,
-        API_MEMBER_FIELDS,
-        all_api_members(context),
-    )
+    with_members(context, true, |data, members| {
+        list_objects(
+            context,
+            API_MEMBER_RESOURCE,
+            API_MEMBER_FIELDS,
+            members,
+            member_key,
+            |member| api_member_json(data, member, &context.api_base),
+        )
+    })
 }
 
 pub(super) fn count_api_members(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    count_response(
-        context,
-        API_MEMBER_RESOURCE,
-        API_MEMBER_FIELDS,
-        &all_api_members(context),
-    )
+    with_members(context, true, |data, members| {
+        count_objects(
+            context,
+            API_MEMBER_RESOURCE,
+            API_MEMBER_FIELDS,
+            members,
+            member_key,
+            |member| api_member_json(data, member, &context.api_base),
+        )
+    })
+}
+
+/// Returns the values a new API member starts with (`/system/apiMembers/default`): the
+/// highest structure level, the first location and department, and the default time zone.
+/// The identifier, name and role are left for the caller.
+pub(super) fn default_api_member(context: &ApiContext<'_>) -> Result<Response, ApiError> {
+    let data = context.site.data();
+    let mut object = Map::new();
+    object.insert("id".into(), json!(0));
+    // The schema requires an identifier on every API member, so the template carries an
+    // empty one for the caller to fill in.
+    object.insert("identifier".into(), json!(""));
+    object.insert("inactiveFlag".into(), json!(false));
+    if let Some(level) = data.structure_levels.first() {
+        let href = format!(
+            "{}/system/myCompany/corporateStructureLevels/{}",
+            context.api_base, level.id
+        );
+        object.insert(
+            "structureLevel".into(),
+            reference(level.id, &level.name, "structureLevel", href),
+        );
+    }
+    if let Some(location) = data.locations.first() {
+        let href = format!("{}/system/locations/{}", context.api_base, location.id);
+        for key in ["securityLocation", "defaultLocation"] {
+            object.insert(
+                key.into(),
+                reference(location.id, &location.name, "location", href.clone()),
+            );
+        }
+    }
+    if let Some(department) = data.departments.first() {
+        let href = format!("{}/system/departments/{}", context.api_base, department.id);
+        let mut department_ref = reference(department.id, &department.name, "department", href);
+        department_ref["identifier"] = json!(department.identifier);
+        object.insert("defaultDepartment".into(), department_ref);
+    }
+    if let Some(zone) = data
+        .time_zones
+        .iter()
+        .find(|zone| zone.default_flag)
+        .or(data.time_zones.first())
+    {
+        let href = format!("{}/system/timeZoneSetups/{}", context.api_base, zone.id);
+        object.insert(
+            "timeZone".into(),
+            reference(zone.id, &zone.name, "timeZoneSetup", href),
+        );
+    }
+    Ok(json_response(StatusCode::OK, &Value::Object(object)))
 }
 
 /// Returns a member by numeric id or, failing that, by identifier; the schema has both routes.
@@ -289,7 +381,7 @@ pub(super) fn create_token(
     }
     let member_id = member.id;
 
-    let token = data.mint_token(member_id);
+    let token = data.mint_token(member_id, context.site.token_lifetime_seconds);
     tracing::info!(member = member_id, "impersonation token minted");
     let body = json!({
         "publicKey": token.public_key,
@@ -299,23 +391,24 @@ pub(super) fn create_token(
     Ok(json_response(StatusCode::OK, &body))
 }
 
-/// The writable fields of an API member, before validation.
+/// The writable fields of an API member, before validation. Full members use it for the
+/// fields they share with API members.
 #[derive(Clone, Debug, Default)]
-struct Draft {
-    identifier: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    inactive: bool,
-    security_role: Option<i64>,
-    structure_level: Option<i64>,
-    security_location: Option<i64>,
-    default_location: Option<i64>,
-    default_department: Option<i64>,
-    time_zone: Option<i64>,
+pub(super) struct Draft {
+    pub identifier: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub inactive: bool,
+    pub security_role: Option<i64>,
+    pub structure_level: Option<i64>,
+    pub security_location: Option<i64>,
+    pub default_location: Option<i64>,
+    pub default_department: Option<i64>,
+    pub time_zone: Option<i64>,
 }
 
 /// Fields that a body, a PUT or a PATCH `path` may set (compared ignoring case).
-const WRITABLE_FIELDS: &[&str] = &[
+pub(super) const WRITABLE_FIELDS: &[&str] = &[
     "identifier",
     "name",
     "emailAddress",
@@ -337,12 +430,12 @@ const REQUIRED_REFERENCES: &[&str] = &[
     "defaultDepartment",
 ];
 
-fn invalid_value(field: &str, message: String) -> FieldError {
+pub(super) fn invalid_value(field: &str, message: String) -> FieldError {
     FieldError::new(INVALID_VALUE, API_MEMBER_RESOURCE, field, message)
 }
 
 impl Draft {
-    fn from_member(member: &Member) -> Draft {
+    pub(super) fn from_member(member: &Member) -> Draft {
         Draft {
             identifier: Some(member.identifier.clone()),
             name: Some(member.name.clone()),
@@ -368,7 +461,7 @@ impl Draft {
     }
 
     /// Sets one field from JSON; `name` is one of [`WRITABLE_FIELDS`].
-    fn set(&mut self, name: &str, value: &Value, problems: &mut Vec<FieldError>) {
+    pub(super) fn set(&mut self, name: &str, value: &Value, problems: &mut Vec<FieldError>) {
         let text = |problems: &mut Vec<FieldError>| match value {
             Value::Null => None,
             Value::String(text) => Some(text.trim().to_owned()),
@@ -436,7 +529,12 @@ impl Draft {
     /// Checks required fields, lengths, uniqueness and references. `existing` is the id of the
     /// member being updated, which may keep its own identifier. On updates `name` is required,
     /// as the schema's field description states. On create it is optional.
-    fn validate(&self, data: &SiteData, existing: Option<i64>, problems: &mut Vec<FieldError>) {
+    pub(super) fn validate(
+        &self,
+        data: &SiteData,
+        existing: Option<i64>,
+        problems: &mut Vec<FieldError>,
+    ) {
         let mut problem = |code: &str, field: &str, message: String| {
             problems.push(FieldError::new(code, API_MEMBER_RESOURCE, field, message));
         };
@@ -519,7 +617,7 @@ impl Draft {
     }
 
     /// Writes the validated draft into `member`.
-    fn apply(self, member: &mut Member, updated_by: &str) {
+    pub(super) fn apply(self, member: &mut Member, updated_by: &str) {
         let name = self.name.unwrap_or_default();
         let (first_name, last_name) = split_name(&name);
         if self.inactive && !member.inactive_flag {
@@ -545,14 +643,14 @@ impl Draft {
 
 /// Splits an API member's name into first and last name at the last space, as the web UI
 /// shows "Visionary 360 API" as first name "Visionary 360" and last name "API".
-fn split_name(name: &str) -> (String, String) {
+pub(super) fn split_name(name: &str) -> (String, String) {
     match name.trim().rsplit_once(' ') {
         Some((first, last)) => (first.trim().to_owned(), last.to_owned()),
         None => (name.trim().to_owned(), String::new()),
     }
 }
 
-fn body_object(context: &ApiContext<'_>) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn body_object(context: &ApiContext<'_>) -> Result<Map<String, Value>, ApiError> {
     match context.json_body()? {
         Value::Object(object) => Ok(object),
         _ => Err(ApiError::invalid_request(
@@ -578,25 +676,8 @@ pub(super) fn create_api_member(context: &ApiContext<'_>) -> Result<Response, Ap
     }
 
     data.next_member_id += 1;
-    let mut member = Member {
-        id: data.next_member_id,
-        identifier: String::new(),
-        name: String::new(),
-        first_name: String::new(),
-        last_name: String::new(),
-        license_class: LicenseClass::Api,
-        email: None,
-        inactive_flag: false,
-        inactive_date: None,
-        security_role: 0,
-        structure_level: 0,
-        security_location: 0,
-        default_location: 0,
-        default_department: 0,
-        time_zone: None,
-        hire_date: clock::now(),
-        audit: Audit::now(&updated_by),
-    };
+    let mut member = Member::blank(data.next_member_id, &updated_by);
+    member.license_class = LicenseClass::Api;
     draft.apply(&mut member, &updated_by);
     let body = api_member_json(&data, &member, &context.api_base);
     tracing::info!(member = member.id, identifier = %member.identifier, "API member created");

@@ -175,6 +175,28 @@ fn time_zone_json(zone: &TimeZoneSetup, api_base: &str) -> Value {
     })
 }
 
+/// Checks that `method` exists on `rest` (the path after the list path) before the caller's
+/// permission is checked: 404 for an unknown path, 405 for a method the real API lacks.
+pub(super) fn route(kind: Kind, method: &str, rest: &[&str]) -> Result<(), ApiError> {
+    let (list_methods, item_methods) = kind.allowed();
+    let allowed = match rest {
+        [] => list_methods,
+        ["count"] => "GET",
+        [_] => item_methods,
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "No resource matches the path /{}.",
+                rest.join("/")
+            )))
+        }
+    };
+    if allowed.split(", ").any(|allowed| allowed == method) {
+        Ok(())
+    } else {
+        Err(ApiError::method_not_allowed(method, allowed))
+    }
+}
+
 /// Routes `rest`, the path after the list path, for one kind of reference data.
 pub(super) fn handle(
     context: &ApiContext<'_>,

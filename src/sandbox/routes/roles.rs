@@ -1,15 +1,18 @@
-//! Security roles (`/system/securityroles`) and their read-only settings.
+//! Security roles (`/system/securityroles`, with the `/info` summaries) and their read-only
+//! settings.
 
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-use super::{count_response, info, json_response, list_response, ApiContext};
+use super::{
+    count_objects, count_response, info, json_response, list_objects, list_response, ApiContext,
+};
 use crate::sandbox::catalog::FUNCTIONS;
 use crate::sandbox::errors::{
     ApiError, FieldError, INVALID_VALUE, MAX_LENGTH, OBJECT_EXISTS, OBJECT_IN_USE, REQUIRED,
 };
-use crate::sandbox::query::{aliased, field, FieldKind, FieldSpec};
+use crate::sandbox::query::{aliased, field, FieldKind, FieldSpec, Key};
 use crate::sandbox::state::{Level, RoleSetting, SecurityRole, SiteData};
 
 const RESOURCE: &str = "securityRole";
@@ -22,6 +25,14 @@ pub(super) const ROLE_FIELDS: &[FieldSpec] = &[
     field("name", FieldKind::Text),
     field("roleType", FieldKind::Text),
     field("adminFlag", FieldKind::Bool),
+    field("inactiveFlag", FieldKind::Bool),
+    aliased("lastUpdated", "_info/lastUpdated", FieldKind::Date),
+];
+
+const ROLE_INFO_FIELDS: &[FieldSpec] = &[
+    field("id", FieldKind::Number),
+    field("name", FieldKind::Text),
+    field("roleType", FieldKind::Text),
     field("inactiveFlag", FieldKind::Bool),
     aliased("lastUpdated", "_info/lastUpdated", FieldKind::Date),
 ];
@@ -100,16 +111,78 @@ pub(super) fn setting_json(
     })
 }
 
-fn all_roles(context: &ApiContext<'_>) -> Vec<Value> {
-    context.site.data().roles.iter().map(role_json).collect()
+/// Returns a role field that `conditions` may test before the role's JSON is built.
+fn role_key<'a>(role: &'a SecurityRole, path: &str) -> Option<Key<'a>> {
+    match path {
+        "id" => Some(Key::Number(role.id)),
+        "name" => Some(Key::Text(&role.name)),
+        _ => None,
+    }
 }
 
 pub(super) fn list(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    list_response(context, RESOURCE, ROLE_FIELDS, all_roles(context))
+    let data = context.site.data();
+    list_objects(
+        context,
+        RESOURCE,
+        ROLE_FIELDS,
+        &data.roles,
+        role_key,
+        role_json,
+    )
 }
 
 pub(super) fn count(context: &ApiContext<'_>) -> Result<Response, ApiError> {
-    count_response(context, RESOURCE, ROLE_FIELDS, &all_roles(context))
+    let data = context.site.data();
+    count_objects(
+        context,
+        RESOURCE,
+        ROLE_FIELDS,
+        &data.roles,
+        role_key,
+        role_json,
+    )
+}
+
+/// Returns a role as `/system/securityroles/info` shows it (`SecurityRoleInfo`).
+fn role_info_json(role: &SecurityRole) -> Value {
+    json!({
+        "id": role.id,
+        "name": role.name,
+        "roleType": role.role_type,
+        "inactiveFlag": role.inactive_flag,
+        "_info": info(&role.audit),
+    })
+}
+
+pub(super) fn list_info(context: &ApiContext<'_>) -> Result<Response, ApiError> {
+    let data = context.site.data();
+    list_objects(
+        context,
+        RESOURCE,
+        ROLE_INFO_FIELDS,
+        &data.roles,
+        role_key,
+        role_info_json,
+    )
+}
+
+pub(super) fn count_info(context: &ApiContext<'_>) -> Result<Response, ApiError> {
+    let data = context.site.data();
+    count_objects(
+        context,
+        RESOURCE,
+        ROLE_INFO_FIELDS,
+        &data.roles,
+        role_key,
+        role_info_json,
+    )
+}
+
+pub(super) fn get_info(context: &ApiContext<'_>, id: i64) -> Result<Response, ApiError> {
+    let data = context.site.data();
+    let role = data.role(id).ok_or_else(|| role_not_found(id))?;
+    Ok(json_response(StatusCode::OK, &role_info_json(role)))
 }
 
 fn role_not_found(id: i64) -> ApiError {
