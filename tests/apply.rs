@@ -324,7 +324,7 @@ fn plan_and_check_report_without_secrets() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
     let check: Value = serde_json::from_str(&stdout).expect("check JSON");
-    assert_eq!(check["status"], "ok");
+    assert_eq!(check["status"], "done");
     assert_eq!(check["member"], "V360API");
     assert_eq!(check["public_key"], public_key);
     assert!(
@@ -386,4 +386,33 @@ fn private_key_flag_rejected() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("CWM_PRIVATE_KEY"), "{stderr}");
+}
+
+#[test]
+fn private_ca_needs_ca_cert_flag() {
+    let sandbox = SandboxProcess::start_with(&["--tls"]);
+    let ca_cert = sandbox.ca_cert.clone().expect("--tls prints ca_cert");
+    assert!(sandbox.url.starts_with("https://"), "{}", sandbox.url);
+    let plan = ["plan", "--tool", "email-reconnector", "--output", "json"];
+
+    let trusted = command_with_admin(&sandbox, &plan)
+        .args(["--ca-cert", &ca_cert])
+        .output()
+        .expect("plan runs");
+    assert_eq!(
+        trusted.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&trusted.stdout),
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+
+    let untrusted = command_with_admin(&sandbox, &plan)
+        .output()
+        .expect("plan runs");
+    assert_eq!(untrusted.status.code(), Some(3));
+    let json: Value = serde_json::from_slice(&untrusted.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().expect("error text");
+    assert!(error.contains("certificate"), "{error}");
+    assert!(error.contains("--ca-cert"), "{error}");
 }

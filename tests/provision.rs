@@ -539,6 +539,16 @@ async fn member_edits_proposed_then_applied() {
         proposed.pending_changes
     );
     assert_eq!(proposed.pending_changes[0].field, "location");
+    let location_name = choices
+        .locations
+        .iter()
+        .find(|location| location.id == other_location)
+        .map(|location| location.name.clone())
+        .expect("location name");
+    assert_eq!(
+        proposed.pending_changes[0].to, location_name,
+        "names, not ids"
+    );
 
     let changed = session
         .ensure_member(&spec, &role.role, true)

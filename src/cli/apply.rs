@@ -311,8 +311,8 @@ fn lift_single_target(report: &mut Report) {
 fn next_step(exit: Exit, report: &Report) -> Option<String> {
     match exit {
         Exit::RoleUnmet => Some(
-            "set the levels listed under \"unmet\" in System > Security Roles, then run apply \
-             again"
+            "set the levels marked [missing] (in JSON: \"unmet\") in System > Security Roles, \
+             then run apply again"
                 .into(),
         ),
         Exit::DecisionNeeded => Some(

@@ -35,6 +35,7 @@ struct PermissionLine {
     required: Level,
     actual: Option<Level>,
     met: bool,
+    optional: bool,
 }
 
 /// Runs `check` and prints its result; returns the exit code.
@@ -51,7 +52,7 @@ pub async fn run(connection: &ConnectionArgs, args: &CheckArgs) -> Exit {
         }
     };
     output.status = match exit {
-        Exit::Done => "ok",
+        Exit::Done => "done",
         Exit::KeyRejected => "key_rejected",
         Exit::InvalidInput => "invalid_input",
         Exit::ConnectionFailed => "connection_failed",
@@ -142,6 +143,7 @@ async fn check(
             required: line.required,
             actual: line.actual,
             met: line.is_met(),
+            optional: line.optional,
         })
         .collect();
     if status.is_accepted() {
@@ -174,7 +176,11 @@ fn print_text(output: &CheckOutput) {
         lines.push(format!("Member: {member}"));
     }
     for line in &output.permissions {
-        let mark = if line.met { "[ok]     " } else { "[missing]" };
+        let mark = match (line.met, line.optional) {
+            (true, _) => "[ok]      ",
+            (false, true) => "[optional]",
+            (false, false) => "[missing] ",
+        };
         let actual = line.actual.map(|level| level.as_str()).unwrap_or("missing");
         lines.push(format!(
             "  {mark} {} > {} {}: required {}, set {actual}",

@@ -121,7 +121,10 @@ pub enum Command {
     /// Verify a tool's stored key: authentication, member and permissions. Prints no secret.
     #[command(
         after_help = "The key comes from V360_TOOL_PUBLIC_KEY and V360_TOOL_PRIVATE_KEY, \
-                            else from the OS keyring entry the wizard stored.\n\nExample:\n  \
+                            else from the OS keyring entry the wizard stored.\n\nExit codes: 0 \
+                            the key works and meets the requirements, 2 invalid input or no key \
+                            to check, 3 connection failed, 6 key rejected or permissions \
+                            unmet.\n\nExample:\n  \
                             v360-setup check --tool email-reconnector --output json"
     )]
     Check(CheckArgs),

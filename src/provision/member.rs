@@ -263,6 +263,7 @@ impl Session {
         let (mut changes, mut operations) = member_changes(&existing, role.id, &role.name);
         if let Some(spec) = spec {
             let (more_changes, more_operations) = spec_changes(&existing, spec);
+            let more_changes = self.name_references(more_changes).await?;
             changes.extend(more_changes);
             operations.extend(more_operations);
         }
@@ -340,6 +341,36 @@ pub(super) fn member_changes(
         operations.push(PatchOperation::replace("inactiveFlag", json!(false)));
     }
     (changes, operations)
+}
+
+impl Session {
+    /// Replaces the `#id` of a proposed reference change with the object's name, reading only
+    /// the lists whose fields changed; member edits are rare, so the extra GETs are few.
+    async fn name_references(
+        &self,
+        mut changes: Vec<MemberChange>,
+    ) -> Result<Vec<MemberChange>, ProvisionError> {
+        for change in &mut changes {
+            let Some(id) = change
+                .to
+                .strip_prefix('#')
+                .and_then(|id| id.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let items = match change.field.as_str() {
+                "level" => self.client.structure_levels().await?,
+                "location" => self.client.locations().await?,
+                "business unit" => self.client.departments().await?,
+                "time zone" => self.client.time_zones().await?,
+                _ => continue,
+            };
+            if let Some(item) = items.iter().find(|item| item.id == id) {
+                change.to = item.name.clone();
+            }
+        }
+        Ok(changes)
+    }
 }
 
 /// Compares an existing member with the values a person chose in the wizard: name, level,

@@ -15,11 +15,19 @@ pub struct SandboxProcess {
     pub client_id: String,
     pub admin_public_key: String,
     pub admin_private_key: String,
+    /// Path of the CA certificate, when the sandbox serves HTTPS.
+    pub ca_cert: Option<String>,
 }
 
 impl SandboxProcess {
     pub fn start() -> SandboxProcess {
+        Self::start_with(&[])
+    }
+
+    /// Starts the sandbox with extra command-line arguments, such as `--tls`.
+    pub fn start_with(args: &[&str]) -> SandboxProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cwm-sandbox"))
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -42,6 +50,7 @@ impl SandboxProcess {
             client_id: field("client_id"),
             admin_public_key: field("admin_public_key"),
             admin_private_key: field("admin_private_key"),
+            ca_cert: info["ca_cert"].as_str().map(str::to_owned),
             child,
         }
     }
