@@ -344,8 +344,8 @@ pub(super) fn member_changes(
 }
 
 impl Session {
-    /// Replaces the `#id` of a proposed reference change with the object's name, reading only
-    /// the lists whose fields changed; member edits are rare, so the extra GETs are few.
+    /// Replaces the `#id` of a proposed reference change with the object's name. Only the lists
+    /// whose fields changed are read, and member edits are rare, so the extra GETs are few.
     async fn name_references(
         &self,
         mut changes: Vec<MemberChange>,
