@@ -69,7 +69,10 @@ fn readme_lists_every_variable() {
         .iter()
         .filter(|name| !in_code.contains(*name))
         .collect();
-    assert!(unknown.is_empty(), "README names variables the code lacks: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "README names variables the code lacks: {unknown:?}"
+    );
 }
 
 #[test]
