@@ -332,14 +332,31 @@ async fn private_keys_stay_off_screen() {
         .expect("sandbox starts");
     let info = sandbox.startup_info().clone();
     let admin_private_key = info.admin_private_key.clone();
+    // Every file the wizard may write (log, audit log, config, state) lands in this folder,
+    // which is searched for the keys at the end.
+    let home = std::env::temp_dir().join(format!("v360-tui-leak-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("test home folder");
+    let home_text = home.display().to_string();
+    let state = format!("{home_text}/state");
+    let config = format!("{home_text}/config");
+    let data = format!("{home_text}/data");
+    let cache = format!("{home_text}/cache");
     let env = [
         ("CWM_SITE", info.url.as_str()),
         ("CWM_COMPANY_ID", info.company_id.as_str()),
         ("CWM_PUBLIC_KEY", info.admin_public_key.as_str()),
         ("CWM_PRIVATE_KEY", admin_private_key.as_str()),
         ("CWM_CLIENT_ID", info.client_id.as_str()),
+        ("HOME", home_text.as_str()),
+        ("XDG_STATE_HOME", state.as_str()),
+        ("XDG_CONFIG_HOME", config.as_str()),
+        ("XDG_DATA_HOME", data.as_str()),
+        ("XDG_CACHE_HOME", cache.as_str()),
+        ("RUST_LOG", "trace"),
     ];
-    let tmux = Tmux::start(BINARY, &env);
+    let command = format!("{BINARY} --log-file {home_text}/wizard.log");
+    let tmux = Tmux::start(&command, &env);
     let mut screens = Vec::new();
 
     let screen = tmux.wait_for("Connect to ConnectWise Manage");
@@ -417,7 +434,53 @@ async fn private_keys_stay_off_screen() {
             "tool private key on screen:\n{screen}"
         );
     }
+
+    let files = files_under(&home);
+    let audit = files
+        .iter()
+        .find(|(path, _)| path.ends_with("v360-setup/audit.jsonl"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no audit log among {:?}",
+                files.iter().map(|f| &f.0).collect::<Vec<_>>()
+            )
+        });
+    assert!(
+        String::from_utf8_lossy(&audit.1).contains("\"created\""),
+        "the audit log records the created role and member"
+    );
+    for (path, contents) in &files {
+        let text = String::from_utf8_lossy(contents);
+        assert!(
+            !text.contains(&admin_private_key),
+            "{} contains the admin private key",
+            path.display()
+        );
+        assert!(
+            !text.contains(&tool_private_key),
+            "{} contains the tool private key",
+            path.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
     sandbox.shutdown().await;
+}
+
+/// Reads every file below `folder`, recursively.
+fn files_under(folder: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return files;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else if let Ok(contents) = std::fs::read(&path) {
+            files.push((path, contents));
+        }
+    }
+    files
 }
 
 /// A `cwm-sandbox` process on a free loopback port, killed on drop. The wizard reaches it

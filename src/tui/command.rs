@@ -112,6 +112,12 @@ pub enum Command {
         url: String,
         fields: Vec<(&'static str, SecretString)>,
     },
+    /// Writes the user's decision to continue with unmet permissions to the audit log.
+    RecordOverride {
+        session: RequestId,
+        role_name: String,
+        detail: String,
+    },
     /// Writes to the terminal rather than spawning a task; the event loop performs it.
     Clipboard(ClipboardCommand),
 }
@@ -282,6 +288,14 @@ impl Runner {
                 let result = send_registration(&url, &fields).await;
                 Msg::RegistrationSent { request_id, result }
             }),
+            Command::RecordOverride {
+                session,
+                role_name,
+                detail,
+            } => match self.session(session) {
+                Ok(session) => session.record_override("security_role", &role_name, &detail),
+                Err(_) => tracing::warn!(role = %role_name, "override not audited: no session"),
+            },
             Command::Clipboard(_) => {}
         }
     }
@@ -362,6 +376,10 @@ async fn connect(
     let session = Session::connect(site, credentials)
         .await
         .map_err(|error| describe("connecting to ConnectWise", &error))?;
+    let session = match open_audit_log() {
+        Some(log) => session.with_audit(log),
+        None => session,
+    };
 
     let site = session.client().site();
     let site_host = match site.port() {
@@ -383,6 +401,19 @@ async fn connect(
         .unwrap_or_else(PoisonError::into_inner)
         .insert(request_id, Arc::new(session));
     Ok(info)
+}
+
+/// Opens the audit log in the state directory; a failure is logged, because the wizard must not
+/// print while it owns the terminal.
+fn open_audit_log() -> Option<Arc<crate::audit::AuditLog>> {
+    let path = crate::paths::audit_log()?;
+    match crate::audit::AuditLog::open(&path) {
+        Ok(log) => Some(Arc::new(log)),
+        Err(error) => {
+            tracing::error!(path = %path.display(), "cannot open the audit log: {error}");
+            None
+        }
+    }
 }
 
 /// Runs the blocking keyring call off the runtime's worker threads, with a timeout.

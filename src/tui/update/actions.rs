@@ -220,9 +220,9 @@ pub(super) fn ask_to_override(model: &mut Model) {
 }
 
 /// Records the override for the audit log and lets the user continue to step 2.
-pub(super) fn override_checklist(model: &mut Model) {
+pub(super) fn override_checklist(model: &mut Model) -> Option<Command> {
     let Some(status) = &model.role.status else {
-        return;
+        return None;
     };
     let unmet = status
         .checklist
@@ -242,8 +242,17 @@ pub(super) fn override_checklist(model: &mut Model) {
     model
         .audit
         .push(AuditEvent::ChecklistOverride(record.clone()));
+    let command = model
+        .connection
+        .as_ref()
+        .map(|connection| Command::RecordOverride {
+            session: connection.session_id,
+            role_name: record.role_name.clone(),
+            detail: format!("continued with unmet lines: {}", record.unmet.join("; ")),
+        });
     model.role.checklist_override = Some(record);
     model.notice = Some(strings::OVERRIDE_RECORDED.into());
+    command
 }
 
 pub(super) fn demo_set_role_levels(model: &mut Model) -> Option<Command> {

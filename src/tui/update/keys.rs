@@ -108,7 +108,7 @@ fn on_confirm(model: &mut Model, confirm: Confirm, key: KeyEvent) -> Option<Comm
                 Exit::Quit
             });
         }
-        Confirm::ChecklistOverride => actions::override_checklist(model),
+        Confirm::ChecklistOverride => return actions::override_checklist(model),
     }
     None
 }

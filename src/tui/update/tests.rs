@@ -792,8 +792,12 @@ fn override_needs_confirmation_and_is_recorded() {
 
     press(&mut model, KeyCode::Char('o'));
     assert!(!model.role.is_done(), "o only asks");
-    press(&mut model, KeyCode::Char('y'));
+    let command = press(&mut model, KeyCode::Char('y'));
 
+    assert!(
+        matches!(command, Some(Command::RecordOverride { ref role_name, .. }) if role_name == "Visionary 360 API"),
+        "the override goes to the audit log: {command:?}"
+    );
     assert!(model.role.is_done());
     assert_eq!(model.audit.len(), 1);
     let crate::tui::model::AuditEvent::ChecklistOverride(record) = &model.audit[0];
