@@ -1,9 +1,12 @@
 //! The provisioning engine against the sandbox over loopback HTTP, one site state per test.
 
-use v360_setup::cwm::{Credentials, CwmError};
+mod in_process;
+
+use in_process::{admin_credentials, grant};
+use v360_setup::cwm::CwmError;
 use v360_setup::provision::{Outcome, ProvisionError, Session, DEFAULT_MEMBER_IDENTIFIER};
 use v360_setup::requirements::{manifest, Requirements};
-use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
+use v360_setup::sandbox::{Sandbox, SandboxOptions};
 use v360_setup::secrets::KeyPair;
 
 const ROLE: &str = "Visionary 360 API";
@@ -14,38 +17,9 @@ async fn sandbox() -> Sandbox {
         .expect("sandbox starts")
 }
 
-fn admin_credentials(sandbox: &Sandbox) -> Credentials {
-    let info = sandbox.startup_info();
-    Credentials {
-        company_id: info.company_id.clone(),
-        key: KeyPair::new(
-            info.admin_public_key.clone(),
-            info.admin_private_key.clone(),
-        ),
-        client_id: info.client_id.clone(),
-    }
-}
-
 fn requirements() -> Requirements {
     let tool = manifest::find_builtin("email-reconnector").expect("built-in tool");
     Requirements::merge([&tool])
-}
-
-/// Grants every required level, as an administrator would in the web UI.
-fn grant_requirements(sandbox: &Sandbox, role_id: i64, requirements: &Requirements) {
-    let changes: Vec<LevelChange> = requirements
-        .lines
-        .iter()
-        .map(|line| LevelChange {
-            module: line.module.clone(),
-            function: line.function.clone(),
-            verb: line.verb.as_str().to_owned(),
-            level: line.level.as_str().to_owned(),
-        })
-        .collect();
-    sandbox
-        .set_role_levels(role_id, &changes)
-        .expect("levels set");
 }
 
 #[tokio::test]
@@ -135,7 +109,7 @@ async fn role_created_once_then_reused() {
             .count()
     );
 
-    grant_requirements(&sandbox, created.role.id, &requirements);
+    grant(&sandbox, created.role.id, &requirements);
     let rechecked = session
         .recheck_role(&created.role, &requirements)
         .await
@@ -184,7 +158,7 @@ async fn member_created_and_key_verified() {
         .ensure_role(ROLE, &requirements, false)
         .await
         .expect("role");
-    grant_requirements(&sandbox, role.role.id, &requirements);
+    grant(&sandbox, role.role.id, &requirements);
 
     let choices = session.member_choices().await.expect("choices");
     assert!(!choices.locations.is_empty());

@@ -3,11 +3,14 @@
 
 use std::time::Duration;
 
+mod in_process;
+
+use in_process::{admin_credentials, grant};
 use serde_json::{json, Value};
-use v360_setup::cwm::{ClientOptions, Credentials};
+use v360_setup::cwm::ClientOptions;
 use v360_setup::provision::{targets, Layout, ProvisionError, Session, Target};
 use v360_setup::requirements::{manifest, Manifest};
-use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
+use v360_setup::sandbox::{Sandbox, SandboxOptions};
 use v360_setup::secrets::KeyPair;
 
 const ROLE: &str = "Visionary 360 API";
@@ -64,18 +67,6 @@ fn tools() -> Vec<Manifest> {
     ]
 }
 
-fn credentials(sandbox: &Sandbox) -> Credentials {
-    let info = sandbox.startup_info();
-    Credentials {
-        company_id: info.company_id.clone(),
-        key: KeyPair::new(
-            info.admin_public_key.clone(),
-            info.admin_private_key.clone(),
-        ),
-        client_id: info.client_id.clone(),
-    }
-}
-
 /// Runs the whole setup; the levels and the key are made as the web UI would, as soon as the
 /// role and the member exist.
 async fn run_setup(sandbox: &Sandbox, targets: &[Target]) -> Result<(), ProvisionError> {
@@ -83,25 +74,13 @@ async fn run_setup(sandbox: &Sandbox, targets: &[Target]) -> Result<(), Provisio
         timeout: CLIENT_TIMEOUT,
         ..ClientOptions::default()
     };
-    let session = Session::connect_with(sandbox.url(), credentials(sandbox), &options).await?;
+    let session =
+        Session::connect_with(sandbox.url(), admin_credentials(sandbox), &options).await?;
     for target in targets {
         let role = session
             .ensure_role(&target.role_name, &target.requirements, false)
             .await?;
-        let changes: Vec<LevelChange> = target
-            .requirements
-            .lines
-            .iter()
-            .map(|line| LevelChange {
-                module: line.module.clone(),
-                function: line.function.clone(),
-                verb: line.verb.as_str().to_owned(),
-                level: line.level.as_str().to_owned(),
-            })
-            .collect();
-        sandbox
-            .set_role_levels(role.role.id, &changes)
-            .expect("levels set");
+        grant(sandbox, role.role.id, &target.requirements);
         let member = session
             .ensure_member_with_defaults(&target.member_identifier, &role.role, false)
             .await?;
@@ -157,10 +136,10 @@ fn count(state: &Value, list: &str, field: &str, value: &str) -> usize {
 /// Checks that an error names the request (a path or URL) and what happened in the usual words.
 fn is_clear(message: &str) -> bool {
     let names_request = message.contains('/');
-    let says_what = ["HTTP 4", "HTTP 5", "timed out", "could not reach"]
+    let names_outcome = ["HTTP 4", "HTTP 5", "timed out", "could not reach"]
         .iter()
         .any(|phrase| message.contains(phrase));
-    names_request && says_what
+    names_request && names_outcome
 }
 
 /// Runs one case and returns a description of what went wrong, if anything.

@@ -1,9 +1,11 @@
 //! Engine states that customers' sites start in: half-finished runs, edited roles, inactive
 //! members, both layouts, rotation and the tokens route. Also `plan`, which must only read.
 
+mod in_process;
+
+use in_process::{admin_credentials, grant};
 use serde_json::{json, Value};
 use v360_setup::cwm::models::PatchOperation;
-use v360_setup::cwm::Credentials;
 use v360_setup::provision::{targets, Layout, Outcome, Session, Target};
 use v360_setup::requirements::{manifest, Manifest, Requirements};
 use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
@@ -15,16 +17,7 @@ async fn connect() -> (Sandbox, Session) {
     let sandbox = Sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox starts");
-    let info = sandbox.startup_info();
-    let credentials = Credentials {
-        company_id: info.company_id.clone(),
-        key: KeyPair::new(
-            info.admin_public_key.clone(),
-            info.admin_private_key.clone(),
-        ),
-        client_id: info.client_id.clone(),
-    };
-    let session = Session::connect(sandbox.url(), credentials)
+    let session = Session::connect(sandbox.url(), admin_credentials(&sandbox))
         .await
         .expect("connects");
     (sandbox, session)
@@ -40,22 +33,6 @@ fn second_tool() -> Manifest {
 
 fn email_reconnector() -> Manifest {
     manifest::find_builtin("email-reconnector").expect("built-in tool")
-}
-
-fn grant(sandbox: &Sandbox, role_id: i64, requirements: &Requirements) {
-    let changes: Vec<LevelChange> = requirements
-        .lines
-        .iter()
-        .map(|line| LevelChange {
-            module: line.module.clone(),
-            function: line.function.clone(),
-            verb: line.verb.as_str().to_owned(),
-            level: line.level.as_str().to_owned(),
-        })
-        .collect();
-    sandbox
-        .set_role_levels(role_id, &changes)
-        .expect("levels set");
 }
 
 async fn request_log(sandbox: &Sandbox) -> Vec<Value> {
@@ -561,18 +538,6 @@ async fn member_edits_proposed_then_applied() {
         .expect("lookup")
         .expect("member exists");
     assert_eq!(after.location_id, other_location);
-}
-
-fn admin_credentials(sandbox: &Sandbox) -> Credentials {
-    let info = sandbox.startup_info();
-    Credentials {
-        company_id: info.company_id.clone(),
-        key: KeyPair::new(
-            info.admin_public_key.clone(),
-            info.admin_private_key.clone(),
-        ),
-        client_id: info.client_id.clone(),
-    }
 }
 
 #[tokio::test]
