@@ -265,7 +265,7 @@ pub async fn main() -> ExitCode {
     }
 }
 
-/// True when the command line asks for JSON output, so that even a usage error is JSON.
+/// Returns true when the command line requests JSON output, so that even a usage error is JSON.
 fn wants_json() -> bool {
     let args: Vec<String> = std::env::args().collect();
     args.windows(2)

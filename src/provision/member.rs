@@ -467,13 +467,13 @@ impl Session {
             Err(error) if error.is_transport() => {
                 tracing::warn!("changing API member failed ({error}); reading it again");
                 let current = self.client.find_api_member(&existing.identifier).await?;
-                let wanted_role = operations
+                let expected_role = operations
                     .iter()
                     .find(|operation| operation.path == "securityRole")
                     .and_then(|operation| operation.value["id"].as_i64());
                 match current {
                     Some(member)
-                        if wanted_role.is_none_or(|id| {
+                        if expected_role.is_none_or(|id| {
                             member.security_role.as_ref().map(|role| role.id) == Some(id)
                         }) && !member.inactive_flag.unwrap_or(false) =>
                     {

@@ -44,30 +44,30 @@ fn catalog() -> &'static CatalogFile {
     })
 }
 
-fn entry_matches(entry: &CatalogEntry, wanted: &str) -> bool {
-    normalize_name(&entry.name) == wanted
+fn entry_matches(entry: &CatalogEntry, expected: &str) -> bool {
+    normalize_name(&entry.name) == expected
         || entry
             .aliases
             .iter()
-            .any(|alias| normalize_name(alias) == wanted)
+            .any(|alias| normalize_name(alias) == expected)
 }
 
 /// Returns the web UI name of a module, accepting case, `&`/`and` and known variants.
 pub fn resolve_module(name: &str) -> Result<&'static str, UnknownName> {
-    let wanted = normalize_name(name);
+    let expected = normalize_name(name);
     let modules = &catalog().module;
     modules
         .iter()
-        .find(|entry| entry_matches(entry, &wanted))
+        .find(|entry| entry_matches(entry, &expected))
         .map(|entry| entry.name.as_str())
         .ok_or_else(|| UnknownName {
-            nearest: nearest(&wanted, modules.iter().map(|entry| entry.name.as_str())),
+            nearest: nearest(&expected, modules.iter().map(|entry| entry.name.as_str())),
         })
 }
 
 /// Returns the web UI name of a function of a module (given by its web UI name).
 pub fn resolve_function(module: &str, name: &str) -> Result<&'static str, UnknownName> {
-    let wanted = normalize_name(name);
+    let expected = normalize_name(name);
     let in_module = || {
         catalog()
             .function
@@ -75,19 +75,19 @@ pub fn resolve_function(module: &str, name: &str) -> Result<&'static str, Unknow
             .filter(move |entry| entry.module.as_deref() == Some(module))
     };
     in_module()
-        .find(|entry| entry_matches(entry, &wanted))
+        .find(|entry| entry_matches(entry, &expected))
         .map(|entry| entry.name.as_str())
         .ok_or_else(|| UnknownName {
-            nearest: nearest(&wanted, in_module().map(|entry| entry.name.as_str())),
+            nearest: nearest(&expected, in_module().map(|entry| entry.name.as_str())),
         })
 }
 
 /// Picks the known name with the smallest edit distance, if it is within a third of the length.
-fn nearest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
+fn nearest<'a>(expected: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
     let (distance, name) = names
-        .map(|name| (strsim::levenshtein(wanted, &normalize_name(name)), name))
+        .map(|name| (strsim::levenshtein(expected, &normalize_name(name)), name))
         .min_by_key(|(distance, _)| *distance)?;
-    let limit = (wanted.chars().count() / 3).max(2);
+    let limit = (expected.chars().count() / 3).max(2);
     (distance <= limit).then(|| name.to_owned())
 }
 
