@@ -9,12 +9,14 @@
 
 #![cfg(unix)]
 
+mod in_process;
+
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use v360_setup::requirements::{manifest, Requirements};
-use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
+use v360_setup::sandbox::{Sandbox, SandboxOptions};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_v360-setup");
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
@@ -375,19 +377,7 @@ async fn private_keys_stay_off_screen() {
     screens.push(screen);
 
     let requirements = Requirements::merge(&manifest::builtin());
-    let changes: Vec<LevelChange> = requirements
-        .lines
-        .iter()
-        .map(|line| LevelChange {
-            module: line.module.clone(),
-            function: line.function.clone(),
-            verb: line.verb.as_str().to_owned(),
-            level: line.level.as_str().to_owned(),
-        })
-        .collect();
-    sandbox
-        .set_role_levels(role_id, &changes)
-        .expect("sandbox sets the levels");
+    in_process::grant(&sandbox, role_id, &requirements);
     tmux.send(&["r"]);
     screens.push(tmux.wait_for("Every required permission is set"));
     tmux.send(&["Enter"]);
