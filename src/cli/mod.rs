@@ -2,7 +2,10 @@
 
 mod apply;
 mod check;
+mod config;
 mod exit;
+mod generate;
+mod logging;
 mod output;
 mod plan;
 mod settings;
@@ -10,9 +13,10 @@ mod settings;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub use exit::Exit;
+pub use logging::LogLevel;
 
 use crate::provision::Layout;
 
@@ -35,7 +39,7 @@ pub mod env {
 #[derive(Debug, Parser)]
 #[command(
     name = "v360-setup",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("BUILD_COMMIT"), ")"),
     about = "Set up ConnectWise Manage API access for Visionary 360's tools",
     long_about = "Creates the security role, the API member V360API and a per-tool API key \
                   through the ConnectWise REST API, verifying each step live. Without a \
@@ -44,7 +48,11 @@ pub mod env {
                   v360-setup                             run the wizard against your site\n  \
                   v360-setup plan --tool email-reconnector\n  \
                   v360-setup apply --tool email-reconnector --yes --output json\n  \
-                  v360-setup check --tool email-reconnector"
+                  v360-setup check --tool email-reconnector\n  \
+                  v360-setup config show                 where each setting comes from\n\n\
+                  Settings: flags win over environment variables, which win over the config \
+                  file (v360-setup config path).\n\
+                  Logs: a daily file in the state directory; see --log-level and --log-file."
 )]
 pub struct Cli {
     /// Run the wizard against a ConnectWise sandbox started inside this process.
@@ -54,9 +62,14 @@ pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Append diagnostic logs to this file (never keys). Without it nothing is logged.
+    /// Append diagnostic logs (never keys) to this file instead of the daily file in the state
+    /// directory.
     #[arg(long, value_name = "FILE", global = true)]
     pub log_file: Option<PathBuf>,
+
+    /// Log level; without it RUST_LOG sets the level, else info. `off` writes no log.
+    #[arg(long, value_enum, value_name = "LEVEL", global = true)]
+    pub log_level: Option<LogLevel>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -129,7 +142,68 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// List the tools this program can set up.
+    #[command(
+        after_help = "Tools come from the program itself, the tools folder of the config \
+                            directory and --tools-dir.\n\nExamples:\n  v360-setup tools\n  \
+                            v360-setup tools --tools-dir ./manifests --output json"
+    )]
     Tools(ToolsArgs),
+    /// Show the config file's path or the settings in effect and where each comes from.
+    #[command(
+        after_help = "The config file holds non-secret defaults as TOML: site, \
+                            company_id, client_id, tools_dir and ca_cert. Flags win over \
+                            environment variables, which win over the file.\n\nExample \
+                            file:\n  site = \"na\"\n  company_id = \"acme\"\n  client_id = \
+                            \"00000000-0000-0000-0000-000000000000\"\n\nExamples:\n  \
+                            v360-setup config path\n  v360-setup config show --output json"
+    )]
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  v360-setup completions bash > \
+                            ~/.local/share/bash-completion/completions/v360-setup\n  \
+                            v360-setup completions zsh > \"${fpath[1]}/_v360-setup\"\n  \
+                            v360-setup completions fish > \
+                            ~/.config/fish/completions/v360-setup.fish\n  \
+                            v360-setup completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print a man page in roff: the program's, or a subcommand's.
+    #[command(
+        after_help = "Examples:\n  v360-setup man | man -l -\n  v360-setup man apply > \
+                            ~/.local/share/man/man1/v360-setup-apply.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text, global = true)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path (it need not exist).
+    Path,
+    /// Print the settings in effect and where each comes from: flag, environment or file.
+    Show,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// Shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Subcommand whose page to print, such as apply; without it, the program's page.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -230,7 +304,11 @@ pub enum KeyRoute {
 
 /// Parses the command line and runs the chosen mode.
 pub async fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return report_usage_error(error),
+    };
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => return report_usage_error(error),
     };
@@ -248,15 +326,46 @@ pub async fn main() -> ExitCode {
                 .into(),
         );
     }
-    let _log_guard = match init_logging(cli.log_file.as_deref()) {
-        Ok(guard) => guard,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Exit::InvalidInput.into();
-        }
+    match &cli.command {
+        Some(Command::Completions(args)) => return generate::completions(args.shell).into(),
+        Some(Command::Man(args)) => return generate::man(args.subcommand.as_deref()).into(),
+        _ => {}
+    }
+    let config_path = config::path();
+    let reads_config = !matches!(
+        &cli.command,
+        Some(Command::Config(ConfigArgs {
+            command: ConfigCommand::Path,
+            ..
+        }))
+    );
+    let file_settings = match config_path.as_deref().filter(|_| reads_config) {
+        Some(path) => match config::load(path) {
+            Ok(settings) => settings,
+            Err(error) => return usage_failure(error),
+        },
+        None => config::FileSettings::default(),
     };
+    let effective = config::merge(&mut cli.connection, &matches, file_settings);
+    let _log_guard = match logging::init(cli.log_file.as_deref(), cli.log_level) {
+        Ok(guard) => guard,
+        Err(error) => return usage_failure(error),
+    };
+    let mode = match matches.subcommand_name() {
+        Some(name) => name,
+        None if cli.demo => "demo",
+        None => "wizard",
+    };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        commit = env!("BUILD_COMMIT"),
+        mode,
+        "v360-setup started"
+    );
 
     match &cli.command {
+        Some(Command::Config(args)) => config::run(args, config_path.as_deref(), &effective).into(),
+        Some(Command::Completions(_) | Command::Man(_)) => Exit::Done.into(),
         Some(Command::Apply(args)) => apply::run(&cli.connection, args).await.into(),
         Some(Command::Plan(args)) => plan::run(&cli.connection, args).await.into(),
         Some(Command::Check(args)) => check::run(&cli.connection, args).await.into(),
@@ -384,26 +493,4 @@ async fn run_wizard(demo: bool, connection: &ConnectionArgs) -> ExitCode {
             Exit::Failure.into()
         }
     }
-}
-
-fn init_logging(
-    path: Option<&std::path::Path>,
-) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, String> {
-    let Some(path) = path else {
-        return Ok(None);
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|error| format!("cannot open log file {}: {error}", path.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .init();
-    Ok(Some(guard))
 }

@@ -1,0 +1,59 @@
+//! Shell completions and man pages, generated from the clap definition so that they never
+//! disagree with `--help`.
+
+use clap::CommandFactory;
+
+use super::{Cli, Exit};
+
+/// Prints the completion script for `shell` on standard output.
+pub fn completions(shell: clap_complete::Shell) -> Exit {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "v360-setup", &mut script);
+    write_stdout(&script)
+}
+
+/// Prints the man page of the program, or of one subcommand, in roff on standard output.
+pub fn man(subcommand: Option<&str>) -> Exit {
+    let mut command = Cli::command();
+    // Building propagates the global flags into each subcommand, so their pages list them.
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => {
+            let Some(found) = command.find_subcommand(name) else {
+                let known: Vec<&str> = command
+                    .get_subcommands()
+                    .map(|sub| sub.get_name())
+                    .filter(|name| *name != "help")
+                    .collect();
+                eprintln!(
+                    "error: subcommand {name:?} not found. Man pages exist for: {}",
+                    known.join(", ")
+                );
+                return Exit::InvalidInput;
+            };
+            let title = format!("{}-{}", command.get_name(), found.get_name());
+            found.clone().name(title)
+        }
+    };
+    let mut roff = Vec::new();
+    if let Err(error) = clap_mangen::Man::new(page).render(&mut roff) {
+        eprintln!("error: cannot render the man page: {error}");
+        return Exit::Failure;
+    }
+    write_stdout(&roff)
+}
+
+fn write_stdout(bytes: &[u8]) -> Exit {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Exit::Done,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Exit::Done,
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            Exit::Failure
+        }
+    }
+}
