@@ -127,7 +127,17 @@ async fn check(
         &options,
     )
     .await
-    .map_err(|error: ProvisionError| (Exit::for_error(&error), error.to_string()))?;
+    .map_err(|error: ProvisionError| {
+        let mut message = error.to_string();
+        if matches!(error, ProvisionError::KeyRejected { .. }) {
+            // `check` signs in with the tool key only, so it cannot see the member's status.
+            message.push_str(
+                ". ConnectWise also rejects every key of an inactive member: if the member was \
+                 deactivated, run the wizard or apply --yes to reactivate it",
+            );
+        }
+        (Exit::for_error(&error), message)
+    })?;
 
     output.public_key = Some(status.public_key.clone());
     output.member = Some(status.member_identifier.clone());

@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{env, ConnectionArgs};
 use crate::audit::AuditLog;
 use crate::cwm::{ClientOptions, Credentials};
 use crate::requirements::{manifest, Manifest};
+use crate::secrets::paste::{check_key_format, clean_key, KeyHalf};
 use crate::secrets::KeyPair;
 
 /// Reads a secret from the environment; an empty value counts as missing.
@@ -25,6 +26,24 @@ fn read_env(name: &str) -> Option<String> {
         .ok()
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
+}
+
+/// Cleans a key half given in a variable or flag the way the wizard cleans a pasted one:
+/// removes the spaces, line breaks and invisible characters that copying adds, says on standard
+/// error what was removed, and checks ConnectWise's key format. `source` names where the value
+/// came from; errors never contain the value.
+pub fn clean_key_setting(
+    source: &str,
+    value: &SecretString,
+    half: KeyHalf,
+) -> Result<SecretString, String> {
+    let cleaned = clean_key(value.expose_secret());
+    if let Some(removed) = cleaned.removed.describe() {
+        eprintln!("note: {source}: {removed} from the {half}");
+    }
+    check_key_format(cleaned.value.expose_secret(), half)
+        .map_err(|error| format!("{source}: {error}"))?;
+    Ok(cleaned.value)
 }
 
 /// Returns the site, company ID and client ID, naming each missing one.
@@ -86,10 +105,17 @@ pub fn credentials(connection: &ConnectionArgs) -> Result<(String, Credentials),
             missing.join(", ")
         ));
     };
+    let public_source = format!("--public-key or {}", env::PUBLIC_KEY);
+    let public_key = clean_key_setting(
+        &public_source,
+        &SecretString::from(public_key.to_owned()),
+        KeyHalf::Public,
+    )?;
+    let private_key = clean_key_setting(env::PRIVATE_KEY, &private_key, KeyHalf::Private)?;
     let credentials = Credentials {
         company_id,
         key: KeyPair {
-            public_key: public_key.to_owned(),
+            public_key: public_key.expose_secret().to_owned(),
             private_key,
         },
         client_id,
@@ -177,10 +203,16 @@ pub fn tool_key_from_env(tool_id: &str, only_tool: bool) -> Result<Option<KeyPai
     for (public_name, private_name) in names {
         match (read_env(&public_name), read_secret_env(&private_name)) {
             (Some(public_key), Some(private_key)) => {
+                let public_key = clean_key_setting(
+                    &public_name,
+                    &SecretString::from(public_key),
+                    KeyHalf::Public,
+                )?;
+                let private_key = clean_key_setting(&private_name, &private_key, KeyHalf::Private)?;
                 return Ok(Some(KeyPair {
-                    public_key,
+                    public_key: public_key.expose_secret().to_owned(),
                     private_key,
-                }))
+                }));
             }
             (None, None) => continue,
             (Some(_), None) => {

@@ -78,6 +78,19 @@ impl fmt::Display for ApiError {
             let code = error.code.as_deref().unwrap_or("");
             write!(f, "; field {field}: {code} {message}")?;
         }
+        match self.status {
+            403 => write!(
+                f,
+                ". The security role of the API key in use does not allow this request: use an \
+                 administrator's key, or grant the permission in System > Security Roles"
+            )?,
+            429 => write!(
+                f,
+                ". ConnectWise is limiting the request rate for this company: wait a minute, \
+                 then run again. The rejected request changed nothing"
+            )?,
+            _ => {}
+        }
         Ok(())
     }
 }
@@ -196,5 +209,18 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("field name"), "{text}");
         assert!(text.contains("HTTP 400"), "{text}");
+    }
+
+    #[test]
+    fn forbidden_and_rate_limit_hints() {
+        let forbidden = api_error(403, r#"{"code":"Forbidden","message":"denied"}"#).to_string();
+        assert!(forbidden.contains("System > Security Roles"), "{forbidden}");
+        let limited = api_error(429, r#"{"code":"TooManyRequests"}"#).to_string();
+        assert!(limited.contains("wait a minute"), "{limited}");
+        let other = api_error(500, r#"{"code":"ServerError"}"#).to_string();
+        assert!(
+            !other.contains("Security Roles") && !other.contains("wait"),
+            "{other}"
+        );
     }
 }

@@ -494,7 +494,14 @@ impl Client {
         if error.is_client_id_problem() {
             return Err(CwmError::ClientIdRejected {
                 client_id: self.credentials.client_id.clone(),
-                message: error.body.message.clone().unwrap_or_default(),
+                // The message ends the sentence; the error adds its own full stop.
+                message: error
+                    .body
+                    .message
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim_end_matches('.')
+                    .to_owned(),
             });
         }
         if status == StatusCode::UNAUTHORIZED {

@@ -47,6 +47,15 @@ pub fn normalize(input: &str) -> Result<Url, CwmError> {
             .map_err(|error| invalid(&error.to_string()));
     }
 
+    // A bare word that is not a region is almost always a mistyped region, not a server.
+    let bare_word = !lower.contains(['.', ':', '/', '[']) && lower != "localhost";
+    if bare_word {
+        return Err(invalid(&format!(
+            "{trimmed:?} is not a region; {SITE_FORMS}. For a server with a one-word name, \
+             type https://{trimmed}"
+        )));
+    }
+
     let with_scheme = if lower.starts_with("http://") || lower.starts_with("https://") {
         trimmed.to_owned()
     } else if let Some((scheme, _)) = lower.split_once("://") {
@@ -120,6 +129,15 @@ mod tests {
 
     fn normalized(input: &str) -> String {
         normalize(input).expect("site normalizes").to_string()
+    }
+
+    #[test]
+    fn bare_word_is_not_a_region() {
+        let message = normalize("nz").expect_err("not a region").to_string();
+        assert!(message.contains("\"nz\" is not a region"), "{message}");
+        assert!(message.contains("https://nz"), "{message}");
+        let url = normalize("https://cw").expect("an explicit URL is taken as typed");
+        assert_eq!(url.as_str(), "https://cw/");
     }
 
     #[test]
