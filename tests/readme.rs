@@ -47,6 +47,34 @@ fn variable_names(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// Collects names that the code reads from the environment by literal, such as
+/// `var_os("NO_COLOR")`, or declares as a `…_VARIABLE` constant, whatever their prefix.
+fn read_variable_names(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for opening in [
+        "var(\"",
+        "var_os(\"",
+        "lookup(\"",
+        "present(\"",
+        "_VARIABLE: &str = \"",
+    ] {
+        for (start, _) in text.match_indices(opening) {
+            let name: String = text[start + opening.len()..]
+                .chars()
+                .take_while(|character| {
+                    character.is_ascii_uppercase()
+                        || character.is_ascii_digit()
+                        || *character == '_'
+                })
+                .collect();
+            if name.len() > 2 && text[start + opening.len() + name.len()..].starts_with('"') {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -62,6 +90,22 @@ fn readme_lists_every_variable() {
         .filter(|name| !TEST_ONLY_VARIABLES.contains(&name.as_str()))
         .collect();
     let in_readme = variable_names(&readme);
+    let read_by_literal: BTreeSet<String> = sources
+        .iter()
+        .flat_map(|source| read_variable_names(source))
+        .filter(|name| !TEST_ONLY_VARIABLES.contains(&name.as_str()))
+        // Cargo sets these for the build script; users never do.
+        .filter(|name| !name.starts_with("CARGO_"))
+        .collect();
+    assert!(
+        read_by_literal.contains("NO_COLOR") && read_by_literal.contains("RUST_LOG"),
+        "variables read by literal: {read_by_literal:?}"
+    );
+    let missing: Vec<&String> = read_by_literal
+        .iter()
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "README lacks {missing:?}");
 
     let undocumented: Vec<&String> = in_code.difference(&in_readme).collect();
     assert!(undocumented.is_empty(), "README lacks {undocumented:?}");
@@ -105,4 +149,60 @@ fn readme_lists_every_exit_code() {
             "README lists exit code {code}, which exit.rs lacks"
         );
     }
+}
+
+/// Returns the quoted messages of the troubleshooting table's second column.
+fn troubleshooting_messages(readme: &str) -> Vec<String> {
+    let section = readme
+        .split("## Troubleshooting")
+        .nth(1)
+        .expect("README has a Troubleshooting section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    section
+        .lines()
+        .filter(|line| line.starts_with("| ") && !line.starts_with("| what happened"))
+        .filter_map(|line| line.split(" | ").nth(1))
+        .flat_map(|cell| {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn troubleshooting_quotes_real_messages() {
+    let readme = read(&root().join("README.md"));
+    let mut sources = Vec::new();
+    source_files(&root().join("src"), &mut sources);
+    // Messages are split over source lines with `\` continuations, so compare without them.
+    let code: String = sources
+        .iter()
+        .map(|source| {
+            source
+                .replace("\\\n", "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let messages = troubleshooting_messages(&readme);
+    assert!(messages.len() >= 12, "messages found: {messages:?}");
+    let mut unknown = Vec::new();
+    for message in messages {
+        // `…` stands for the user's values, which the code fills in with format arguments.
+        for fragment in message.split('…').map(str::trim) {
+            let fragment = fragment.trim_matches(|c: char| c == '"' || c == '.' || c == ' ');
+            if fragment.len() >= 8 && !code.contains(fragment) {
+                unknown.push(fragment.to_owned());
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "the troubleshooting table quotes text that no source file prints: {unknown:#?}"
+    );
 }
