@@ -18,14 +18,21 @@ pub struct ErrorReport {
     pub details: Vec<String>,
 }
 
+const INVALID_INPUT_TITLE: &str = "Invalid input";
+
 impl ErrorReport {
     /// Builds a report for an input that failed a check before any request.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self {
-            title: "Invalid input".into(),
+            title: INVALID_INPUT_TITLE.into(),
             message: message.into(),
             details: vec!["Found before any request was sent to ConnectWise.".into()],
         }
+    }
+
+    /// Returns whether this report is for an input that failed a check before any request.
+    pub fn is_invalid_input(&self) -> bool {
+        self.title == INVALID_INPUT_TITLE
     }
 
     /// Builds a report for a failed action from any error, with its `source` chain.

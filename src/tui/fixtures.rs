@@ -195,6 +195,7 @@ pub fn model_at(target: Step) -> Model {
     }
 
     model.member.status = Some(member_status(Outcome::Created, false));
+    model.member.created.push("V360API".into());
     model.step = Step::Key;
     if target == Step::Key {
         return model;

@@ -48,6 +48,8 @@ pub struct ConnectForm {
     pub editing: bool,
     /// Set by any edit after the last successful connection, so Enter connects again.
     pub dirty: bool,
+    /// Set when an edit dropped a working connection, so the Connect screen requests a new one.
+    pub reconnect_needed: bool,
 }
 
 impl Default for ConnectForm {
@@ -62,6 +64,7 @@ impl Default for ConnectForm {
             selected: 0,
             editing: false,
             dirty: true,
+            reconnect_needed: false,
         }
     }
 }
@@ -296,6 +299,9 @@ pub struct MemberForm {
     pub choices: Option<MemberChoices>,
     pub picks: MemberPicks,
     pub status: Option<MemberStatus>,
+    /// The identifiers of the members this run created. A later change to such a member still
+    /// counts as created, and it had no API key before this run.
+    pub created: Vec<String>,
 }
 
 impl Default for MemberForm {
@@ -308,6 +314,7 @@ impl Default for MemberForm {
             choices: None,
             picks: MemberPicks::default(),
             status: None,
+            created: Vec::new(),
         }
     }
 }
@@ -321,6 +328,13 @@ impl MemberForm {
         self.status
             .as_ref()
             .is_some_and(|status| status.pending_changes.is_empty())
+    }
+
+    /// Returns whether this run created the member `identifier`, ignoring ASCII case.
+    pub fn created_this_run(&self, identifier: &str) -> bool {
+        self.created
+            .iter()
+            .any(|created| created.eq_ignore_ascii_case(identifier))
     }
 
     /// Returns the entries of a picker row, with "site default" first for the time zone.

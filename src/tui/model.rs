@@ -360,6 +360,20 @@ impl Model {
         }
     }
 
+    /// Forgets the connection, the request in flight and every result that came through the
+    /// connection, after a connection field changed: they may belong to another site, company
+    /// or administrator.
+    pub fn forget_connection(&mut self) {
+        self.connect.dirty = true;
+        if self.connection.take().is_none() {
+            return;
+        }
+        self.connect.reconnect_needed = true;
+        self.pending = None;
+        self.member.choices = None;
+        self.invalidate_from(Step::Role);
+    }
+
     /// Returns whether a verified key pair exists that is neither stored in the keyring nor
     /// accepted by the registration endpoint with a 2xx status.
     pub fn has_unsaved_key(&self) -> bool {
@@ -382,6 +396,25 @@ impl Model {
             Step::Member => self.member.editing,
             Step::Key => self.key.editing,
             Step::Registration | Step::Summary => false,
+        }
+    }
+
+    /// Returns whether typed characters go into the selected text field rather than acting as
+    /// command keys: while editing, and on a selected text field until Esc leaves it.
+    pub fn takes_text(&self) -> bool {
+        self.is_editing() || (!self.left_field && self.selected_row_is_text())
+    }
+
+    /// Returns whether the selected row of the current screen is a secret field, which the
+    /// reveal keys show and hide.
+    pub fn selected_row_is_secret(&self) -> bool {
+        match self.step {
+            Step::Connect => self
+                .connect
+                .field(self.connect.selected_row())
+                .is_some_and(|field| field.secret),
+            Step::Key => self.key.selected_row() != KeyRow::Route,
+            Step::Role | Step::Member | Step::Registration | Step::Summary => false,
         }
     }
 

@@ -105,21 +105,35 @@ pub fn too_small(width: u16, height: u16, min_width: u16, min_height: u16) -> St
     )
 }
 
-// Footer key lists, one per screen, each short enough for an 80-column terminal.
+// Footer key lists, one per screen, each short enough for an 80-column terminal. The
+// command-key lists show while no field takes typed text, the field lists while one does. There
+// every letter is text, so only keys that cannot be text are offered.
 pub const KEYS_STEPS: &str = "←/→ Tab: steps  ↑/↓: rows  ?: help  i: error details  q: quit";
 pub const KEYS_EDITING: &str =
-    "Editing: type or paste  ←/→ Home End: cursor  Esc: done  Enter: act";
-pub const KEYS_CONNECT: &str = "Enter: connect  Space: choose site  e: edit field  v: show key";
-pub const KEYS_ROLE: &str =
-    "Enter: find or create role  Space: toggle  e: edit name  r: re-read  o: override";
-pub const KEYS_MEMBER: &str =
-    "Enter: find or create member  Space: choose from list  e: edit  y: apply changes";
-pub const KEYS_KEY: &str =
-    "Paste: fills the field  Enter: verify key  e: edit  v: show key  Space: route";
+    "Typing edits  ←/→ Home End: cursor  ↑/↓: rows  Tab: steps  Esc: leave field";
+/// The general keys on a selected text field before the first typed key: arrows still move
+/// between steps.
+pub const KEYS_FIELD_SELECTED: &str = "Typing edits  ←/→ Tab: steps  ↑/↓: rows  Esc: leave field";
+pub const KEYS_CONNECT: &str = "Enter: connect  Space: choose site";
+pub const KEYS_CONNECT_FIELD: &str = "Enter: connect";
+pub const KEYS_ROLE: &str = "Enter: find/create role  Space: toggle  r: re-read  o: override";
+pub const KEYS_ROLE_FIELD: &str = "Enter: find or create role";
+pub const KEYS_MEMBER: &str = "Enter: find/create member  Space: choose  y: apply changes";
+pub const KEYS_MEMBER_FIELD: &str = "Enter: find or create member";
+pub const KEYS_KEY: &str = "Enter: verify key  Space: switch route";
+pub const KEYS_KEY_LEFT_FIELD: &str = "Enter: verify key  Paste: fills the field";
+pub const KEYS_KEY_FIELD: &str = "Paste: fills the field  Enter: verify key";
+/// Added to a command-key list when the selected row is a text field that Esc left.
+pub const KEYS_EDIT: &str = "e: edit field";
+pub const KEYS_EDIT_ROLE_NAME: &str = "e: edit name";
+/// Added when the selected row is a key field. `v` works only while no field takes text.
+pub const KEYS_REVEAL: &str = "v: show key";
+pub const KEYS_REVEAL_FIELD: &str = "Ctrl-R: show key";
 pub const KEYS_REGISTRATION: &str =
     "↑/↓: field  c: copy  s: store in keyring  p: send  v: show key  Enter: summary";
 pub const KEYS_SUMMARY: &str = "Enter or q: exit  ←: back";
 pub const KEYS_DEMO: &str = "d: do this step as the web UI would (demo only)";
+pub const KEYS_DEMO_FIELD: &str = "Esc, then d: do this step as the web UI would (demo only)";
 pub const KEYS_PICKER: &str = "Type to filter  ↑/↓: move  Enter: choose  Esc: cancel";
 
 /// The help overlay: every key of the wizard, by where it works.
@@ -134,12 +148,18 @@ pub const HELP: &[(&str, &str)] = &[
         "Enter",
         "the action of the step (connect, find or create, verify)",
     ),
-    ("e", "edit the selected field; Esc or Enter stops editing"),
+    (
+        "e",
+        "edit the field; a selected field takes typed text until Esc",
+    ),
     (
         "Space",
         "choose from a list, or toggle a tool, layout or route",
     ),
-    ("v", "show or hide the selected key"),
+    (
+        "v / Ctrl-R",
+        "show or hide the selected key (Ctrl-R also while typing)",
+    ),
     ("i", "details of the last error"),
     ("Esc", "stop waiting for a request, close, or quit"),
     (
@@ -199,6 +219,8 @@ pub const SITE_CUSTOM_LABEL: &str = "Custom URL (on-premise server)";
 pub const CONNECT_INTRO: &str =
     "Your own API key (My Account > API Keys) and the integration's client ID.";
 pub const CONNECT_DEMO: &str = "Filled in from the built-in sandbox: press Enter to connect.";
+pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the earlier \
+    connection and the steps after it were dropped: press Enter to connect again.";
 pub const CONNECT_NEXT: &str = "Press Enter or → to continue to 1 Security role.";
 
 pub fn connect_row_label(row: ConnectRow) -> &'static str {

@@ -16,6 +16,7 @@ use super::model::{
     ErrorReport, Exit, KeyringOutcome, Model, RequestKind, RoleRow, SendOutcome, Step, VerifiedKey,
 };
 use super::strings;
+use crate::provision::Outcome;
 
 /// Ticks per second; the event loop sends one tick every 100 ms.
 pub const TICKS_PER_SECOND: u64 = 10;
@@ -49,6 +50,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                     ));
                     model.connection = Some(info);
                     model.connect.dirty = false;
+                    model.connect.reconnect_needed = false;
                     model.member.choices = None;
                     model.invalidate_from(Step::Role);
                     actions::enter_step(model, Step::Role)
@@ -106,6 +108,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
             match result {
                 Ok(status) => {
                     // The screen itself shows the outcome and the next key, so no notice.
+                    if status.outcome == Outcome::Created
+                        && !model.member.created_this_run(&status.identifier)
+                    {
+                        model.member.created.push(status.identifier.clone());
+                    }
                     model.member.status = Some(status);
                     model.invalidate_from(Step::Key);
                     None

@@ -81,6 +81,51 @@ fn reject_input(model: &mut Model, message: String) -> Option<Command> {
     None
 }
 
+/// Checks the inputs of the current screen again after an edit, so that the input error of the
+/// last Enter goes away once the value is fixed, or names the problem that remains.
+pub(super) fn revalidate(model: &mut Model) {
+    if !model
+        .error
+        .as_ref()
+        .is_some_and(ErrorReport::is_invalid_input)
+    {
+        return;
+    }
+    model.error = input_problem(model).map(ErrorReport::invalid_input);
+}
+
+/// Returns the first invalid input of the current screen, checked as its Enter action checks
+/// it.
+fn input_problem(model: &Model) -> Option<String> {
+    match model.step {
+        Step::Connect => validate::connect_form(&model.connect)
+            .err()
+            .map(|(_, message)| message),
+        Step::Role => {
+            if model.selected_tool_list().is_empty() {
+                return Some(strings::NO_TOOL_SELECTED.into());
+            }
+            validate::role_name(model.role.name.text()).err()
+        }
+        Step::Member => validate::identifier(model.member.identifier.text().trim())
+            .err()
+            .or_else(|| {
+                model
+                    .member
+                    .name
+                    .is_empty()
+                    .then(|| strings::MEMBER_NAME_EMPTY.to_owned())
+            }),
+        Step::Key => [
+            (strings::FIELD_PUBLIC_KEY, &model.key.public_key),
+            (strings::FIELD_PRIVATE_KEY, &model.key.private_key),
+        ]
+        .into_iter()
+        .find_map(|(label, field)| validate::key_half(label, field.text(), true).err()),
+        Step::Registration | Step::Summary => None,
+    }
+}
+
 /// Performs the Enter action of the current screen.
 pub(super) fn act(model: &mut Model) -> Option<Command> {
     match model.step {

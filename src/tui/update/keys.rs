@@ -36,6 +36,14 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         move_selection(model, delta);
         return None;
     }
+    // Ctrl-R cannot be text, so it reveals a key also while its field takes typed letters.
+    if control && matches!(key.code, KeyCode::Char('r' | 'R')) {
+        match model.step {
+            Step::Registration => model.registration.revealed = !model.registration.revealed,
+            _ => toggle_field_reveal(model),
+        }
+        return None;
+    }
     if model.is_editing() {
         return on_editing_key(model, key);
     }
@@ -81,7 +89,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 /// Returns whether `key` is text for the selected text field rather than a command: a
 /// printable character, Backspace or Delete, unless Esc left the field.
 fn types_into_selected_field(model: &Model, key: KeyEvent) -> bool {
-    if model.left_field || !model.selected_row_is_text() {
+    if !model.takes_text() {
         return false;
     }
     let modified = key
@@ -142,6 +150,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
             let target = picker.target;
             model.overlay = None;
             choose(model, target, index);
+            actions::revalidate(model);
         }
         _ => {}
     }
@@ -152,8 +161,10 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 fn choose(model: &mut Model, target: PickerTarget, index: usize) {
     match target {
         PickerTarget::Site => {
+            if model.connect.site_choice != index {
+                model.forget_connection();
+            }
             model.connect.site_choice = index;
-            model.connect.dirty = true;
             if index == SITE_CUSTOM {
                 model.connect.select_row(ConnectRow::CustomUrl);
                 model.connect.editing = true;
@@ -302,6 +313,7 @@ fn on_space(model: &mut Model) {
         }
         Step::Registration | Step::Summary => {}
     }
+    actions::revalidate(model);
 }
 
 fn open_site_picker(model: &mut Model) {
@@ -373,7 +385,7 @@ fn toggle_field_reveal(model: &mut Model) {
 fn focused_field(model: &mut Model) -> Option<&mut TextField> {
     match model.step {
         Step::Connect => {
-            model.connect.dirty = true;
+            model.forget_connection();
             let row = model.connect.selected_row();
             model.connect.field_mut(row)
         }
@@ -429,6 +441,7 @@ fn edit_field(model: &mut Model, key: KeyEvent) {
         (None, KeyCode::Delete) => field.delete(),
         (None, _) => field.backspace(),
     }
+    actions::revalidate(model);
 }
 
 /// Moves the cursor of the field being edited, without changing its text.
@@ -486,11 +499,12 @@ pub(super) fn on_paste(model: &mut Model, text: &str) {
         },
         Step::Registration | Step::Summary => model.notice = Some(strings::PASTE_NOWHERE.into()),
     }
+    actions::revalidate(model);
 }
 
 fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
+    model.forget_connection();
     let form = &mut model.connect;
-    form.dirty = true;
     let row = form.selected_row();
     match row {
         ConnectRow::Site => {

@@ -1214,3 +1214,202 @@ fn invalid_key_keeps_field_focused() {
     assert!(model.confirm.is_none());
     assert!(model.key.public_key.text().ends_with('q'));
 }
+
+#[test]
+fn ctrl_r_reveals_key_while_typing() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set("");
+    press(&mut model, KeyCode::Char('a'));
+
+    ctrl(&mut model, 'r');
+
+    assert!(model.key.public_key.revealed);
+    assert_eq!(model.key.public_key.text(), "a");
+    ctrl(&mut model, 'r');
+    assert!(!model.key.public_key.revealed);
+}
+
+#[test]
+fn e_and_v_act_after_esc() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set("Key");
+    assert!(model.takes_text(), "the selected key field takes text");
+
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.takes_text());
+    press(&mut model, KeyCode::Char('v'));
+    assert!(model.key.public_key.revealed, "v reveals after Esc");
+    press(&mut model, KeyCode::Char('e'));
+    assert!(model.takes_text(), "e edits again");
+    press(&mut model, KeyCode::Char('v'));
+
+    assert_eq!(model.key.public_key.text(), "Keyv");
+}
+
+#[test]
+fn member_created_then_changed_stays_created() {
+    let mut model = model_at(Step::Member);
+    let replies = [
+        member_status(Outcome::Created, false),
+        member_status(Outcome::Reused, true),
+        member_status(Outcome::Changed, false),
+    ];
+
+    for (index, reply) in replies.into_iter().enumerate() {
+        let command = if index == 2 {
+            press(&mut model, KeyCode::Char('y'))
+        } else {
+            model.member.status = None;
+            press(&mut model, KeyCode::Enter)
+        };
+        assert!(command.is_some(), "request {index}");
+        let request_id = pending_id(&model);
+        update(
+            &mut model,
+            Msg::MemberDone {
+                request_id,
+                result: Ok(reply),
+            },
+        );
+    }
+
+    assert!(model.member.is_done());
+    assert!(model.member.created_this_run("v360api"));
+    assert_eq!(model.member.created.len(), 1);
+}
+
+#[test]
+fn reused_member_is_not_recorded_as_created() {
+    let mut model = model_at(Step::Member);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::MemberDone {
+            request_id,
+            result: Ok(member_status(Outcome::Reused, false)),
+        },
+    );
+
+    assert!(!model.member.created_this_run("V360API"));
+}
+
+#[test]
+fn editing_connection_field_drops_connection() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+
+    press(&mut model, KeyCode::Char('x'));
+
+    assert!(model.connection.is_none());
+    assert!(model.connect.reconnect_needed);
+    assert!(model.role.status.is_none());
+    assert!(model.member.status.is_none());
+    assert!(model.member.choices.is_none());
+    assert!(model.key.result.is_none());
+    assert!(press(&mut model, KeyCode::Tab).is_none());
+    assert_eq!(model.step, Step::Connect, "step 1 needs a new connection");
+}
+
+#[test]
+fn editing_connection_field_drops_pending_request() {
+    let mut model = model_at(Step::Role);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    paste(&mut model, "0f8fad5b-d9cb-469f-a165-70867728950f");
+    update(
+        &mut model,
+        Msg::RoleDone {
+            request_id,
+            result: Ok(role_status(true, Outcome::Created)),
+        },
+    );
+
+    assert!(model.pending.is_none());
+    assert!(
+        model.role.status.is_none(),
+        "the old session's reply is dropped"
+    );
+}
+
+#[test]
+fn reconnect_clears_reconnect_notice() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('x'));
+    press(&mut model, KeyCode::Backspace);
+
+    let command = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(command, Some(Command::Connect { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(!model.connect.reconnect_needed);
+    assert!(model.connection.is_some());
+}
+
+#[test]
+fn fixing_field_clears_its_error() {
+    let mut model = model_at(Step::Member);
+    model.member.identifier.set("V360 API");
+    press(&mut model, KeyCode::Enter);
+    assert!(model.error.is_some(), "space rejected");
+
+    for _ in 0..4 {
+        press(&mut model, KeyCode::Backspace);
+    }
+
+    assert_eq!(model.member.identifier.text(), "V360");
+    assert!(model.error.is_none(), "{:?}", model.error);
+}
+
+#[test]
+fn editing_updates_remaining_error() {
+    let mut model = model_at(Step::Key);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+    press(&mut model, KeyCode::Enter);
+    let before = model.error.clone().expect("empty key rejected").message;
+    assert!(before.contains("empty"), "{before}");
+
+    press(&mut model, KeyCode::Char('a'));
+
+    let after = model
+        .error
+        .clone()
+        .expect("one letter is still invalid")
+        .message;
+    assert_ne!(before, after);
+    paste(&mut model, TOOL_PUBLIC_KEY);
+    assert!(model.error.is_none(), "{:?}", model.error);
+}
+
+#[test]
+fn request_error_is_kept_while_editing() {
+    let mut model = model_at(Step::Member);
+    model.error = Some(report("ConnectWise rejected the member"));
+
+    press(&mut model, KeyCode::Char('X'));
+
+    assert!(model.error.is_some(), "only input errors are checked again");
+}

@@ -24,7 +24,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 };
                 choice_row(theme, label, choice.trim_end(), selected)
             }
-            Some(field) => field_row(theme, label, field, selected, selected && form.editing),
+            Some(field) => field_row(
+                theme,
+                label,
+                field,
+                selected,
+                selected && model.takes_text(),
+            ),
         };
         lines.push(line);
         if row != ConnectRow::Site {
@@ -51,6 +57,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !form.dirty {
             lines.push(Line::from(strings::CONNECT_NEXT));
         }
+    } else if form.reconnect_needed {
+        lines.push(styled(
+            format!("{} {}", strings::MARK_WARNING, strings::CONNECTION_CHANGED),
+            theme.warning,
+        ));
     } else if model.demo {
         lines.push(Line::from(strings::CONNECT_DEMO));
     }

@@ -59,7 +59,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             label,
             field,
             is_selected,
-            is_selected && form.editing,
+            is_selected && model.takes_text(),
         );
         if let Some(feedback) = &form.paste_feedback[index] {
             line.push_span(Span::styled(format!("  {feedback}"), theme.muted));

@@ -19,7 +19,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     for (index, row) in MemberRow::ALL.into_iter().enumerate() {
         let selected = form.selected == index;
-        let editing = selected && form.editing;
+        let editing = selected && model.takes_text();
         let label = strings::member_row_label(row);
         match row {
             MemberRow::Identifier => {

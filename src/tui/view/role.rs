@@ -105,7 +105,7 @@ fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         strings::FIELD_ROLE_NAME,
         &form.name,
         name_selected,
-        name_selected && form.editing,
+        name_selected && model.takes_text(),
     ));
     if let Err(message) = validate::role_name(form.name.text()) {
         lines.extend(problem_lines(theme, &message, width));

@@ -348,6 +348,7 @@ fn summary_screens() {
 
     let mut rotation = model_at(Step::Summary);
     rotation.role.outcome = Some(Outcome::Reused);
+    rotation.member.created.clear();
     rotation.member.status = Some(member_status(Outcome::Reused, false));
     rotation.registration.keyring = Some(KeyringOutcome::Stored {
         account: "127.0.0.1/sandbox/email-reconnector".into(),

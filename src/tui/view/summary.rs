@@ -35,8 +35,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             strings::summary_role(&status.role.name, met, required),
         );
     }
+    // A member that this run created and then changed is still new to the site.
+    let member_created = model
+        .member
+        .status
+        .as_ref()
+        .is_some_and(|status| model.member.created_this_run(&status.identifier));
     if let Some(status) = &model.member.status {
-        by_outcome(status.outcome, strings::summary_member(&status.identifier));
+        let outcome = if member_created {
+            Outcome::Created
+        } else {
+            status.outcome
+        };
+        by_outcome(outcome, strings::summary_member(&status.identifier));
     }
 
     let mut verified = Vec::new();
@@ -60,14 +71,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map_or(model.member.identifier.text(), |status| {
             status.identifier.as_str()
         });
-    // A member that existed before this run may already hold a key with this description,
+    // Only a member that existed before this run can hold an older key with this description,
     // which is the case of a lost key being replaced.
-    let reused_member = model
-        .member
-        .status
-        .as_ref()
-        .is_some_and(|status| status.outcome != Outcome::Created);
-    if reused_member {
+    if model.member.status.is_some() && !member_created {
         todo.push(strings::todo_delete_old_key(
             tool.key_description(),
             identifier,

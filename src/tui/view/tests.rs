@@ -145,7 +145,7 @@ fn member_screen_shows_pickers() {
 
     let screen = render(&model);
 
-    assert_shows(&screen, "[V360API]");
+    assert_shows(&screen, "[V360API▏]");
     assert_shows(&screen, "< Corporate >  (1 of 2)");
     assert_shows(&screen, "< Remote >  (2 of 2)");
     assert_shows(&screen, "< Services >");
@@ -264,6 +264,7 @@ fn key_screen_shows_paste_feedback() {
 #[test]
 fn summary_reminds_to_delete_old_key_on_rotation() {
     let mut model = model_at(Step::Summary);
+    model.member.created.clear();
     model.member.status = Some(member_status(Outcome::Reused, false));
     model.role.outcome = Some(Outcome::Reused);
 
@@ -291,4 +292,56 @@ fn monochrome_theme_uses_no_colour() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
         assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
     }
+}
+
+#[test]
+fn footer_offers_no_letters_while_typing() {
+    let model = model_at(Step::Key);
+    assert!(model.takes_text());
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Ctrl-R: show key");
+    assert_shows(&screen, "Esc: leave field");
+    assert_hides(&screen, "e: edit");
+    assert_hides(&screen, "v: show key");
+    assert_hides(&screen, "q: quit");
+}
+
+#[test]
+fn footer_offers_letters_after_esc() {
+    let mut model = model_at(Step::Key);
+    model.left_field = true;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "e: edit field");
+    assert_shows(&screen, "v: show key");
+    assert_shows(&screen, "q: quit");
+    assert_hides(&screen, "Ctrl-R");
+}
+
+#[test]
+fn summary_keeps_created_member_created() {
+    let mut model = model_at(Step::Summary);
+    model.member.status = Some(member_status(Outcome::Changed, false));
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Created:");
+    assert_shows(&screen, "- API member V360API");
+    assert_hides(&screen, "Changed:");
+    assert_hides(&screen, "Delete the old key");
+}
+
+#[test]
+fn connect_screen_asks_to_reconnect_after_edit() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model.forget_connection();
+
+    let screen = render(&model);
+
+    assert_hides(&screen, "[ok] Connected");
+    assert_shows(&screen, "press Enter to connect again");
 }
