@@ -719,3 +719,29 @@ fn ctrl_c_during_request_restores_terminal() {
 
     assert_terminal_restored(&tmux, "EXITED:130");
 }
+
+#[test]
+fn demo_tokens_route_mints_key() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    walk_demo_to_key_step(&tmux);
+
+    tmux.send(&["Up"]);
+    tmux.send(&["Space"]);
+    let screen = tmux.wait_for("Enter: mint a key pair");
+    assert!(screen.contains("tokens endpoint"), "{screen}");
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("Key accepted");
+    assert!(screen.contains("[!] This key expires"), "{screen}");
+    assert_masked(&screen, "Private key");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("(press v to show)");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Left to do:");
+    assert!(screen.contains("before it expires at"), "{screen}");
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+}

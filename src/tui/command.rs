@@ -91,6 +91,13 @@ pub enum Command {
         pair: KeyPair,
         requirements: Requirements,
     },
+    /// Mints a key pair for the member through the tokens endpoint, and verifies it.
+    MintKey {
+        request_id: RequestId,
+        session: RequestId,
+        identifier: String,
+        requirements: Requirements,
+    },
     StoreKey {
         request_id: RequestId,
         account: String,
@@ -230,6 +237,20 @@ impl Runner {
                     session.verify_key(&identifier, &pair, &requirements).await
                 },
                 move |result| Msg::KeyVerified { request_id, result },
+            ),
+            Command::MintKey {
+                request_id,
+                session,
+                identifier,
+                requirements,
+            } => self.with_session(
+                session,
+                "minting a key pair through the tokens endpoint",
+                move |session| async move {
+                    let minted = session.mint_token(&identifier, &requirements).await?;
+                    Ok((minted.status, minted.pair, minted.expiration))
+                },
+                move |result| Msg::KeyMinted { request_id, result },
             ),
             Command::StoreKey {
                 request_id,

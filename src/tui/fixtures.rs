@@ -206,6 +206,8 @@ pub fn model_at(target: Step) -> Model {
     model.key.result = Some(super::model::VerifiedKey {
         status: key_status(false, true),
         pair: tool_pair(),
+        route: super::model::KeyRoute::Durable,
+        expiration: None,
     });
     model.step = Step::Registration;
     if target == Step::Registration {

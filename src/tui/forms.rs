@@ -490,6 +490,10 @@ impl KeyForm {
 pub struct VerifiedKey {
     pub status: KeyStatus,
     pub pair: KeyPair,
+    /// The route that produced the key; a minted key carries its expiration.
+    pub route: KeyRoute,
+    /// When a minted key stops working, as ConnectWise reported it.
+    pub expiration: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

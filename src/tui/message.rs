@@ -54,6 +54,11 @@ pub enum Msg {
         request_id: RequestId,
         result: Result<(KeyStatus, KeyPair), ErrorReport>,
     },
+    /// A minted key pair, verified, with its expiration.
+    KeyMinted {
+        request_id: RequestId,
+        result: Result<(KeyStatus, KeyPair, Option<String>), ErrorReport>,
+    },
     /// The keyring account on success.
     KeyStored {
         request_id: RequestId,

@@ -61,6 +61,7 @@ pub enum RequestKind {
     EnsureMember,
     ApplyMemberChanges,
     VerifyKey,
+    MintKey,
     StoreKey,
     SendRegistration,
     DemoRoleLevels,

@@ -61,6 +61,7 @@ pub fn running(kind: RequestKind) -> &'static str {
         RequestKind::RecheckRole => "Reading role settings…",
         RequestKind::MemberChoices => "Reading levels, locations, business units and time zones…",
         RequestKind::EnsureMember => "Finding or creating the API member…",
+        RequestKind::MintKey => "Minting a key pair through the tokens endpoint…",
         RequestKind::ApplyMemberChanges => "Applying the changes to the API member…",
         RequestKind::VerifyKey => "Verifying the API key with ConnectWise…",
         RequestKind::StoreKey => "Storing the key pair in the OS keyring…",
@@ -121,6 +122,7 @@ pub const KEYS_ROLE_FIELD: &str = "Enter: find or create role";
 pub const KEYS_MEMBER: &str = "Enter: find/create member  Space: choose  y: apply changes";
 pub const KEYS_MEMBER_FIELD: &str = "Enter: find or create member";
 pub const KEYS_KEY: &str = "Enter: verify key  Space: switch route";
+pub const KEYS_KEY_TOKENS: &str = "Enter: mint a key pair  Space on Route: switch route";
 pub const KEYS_KEY_LEFT_FIELD: &str = "Enter: verify key  Paste: fills the field";
 pub const KEYS_KEY_FIELD: &str = "Paste: fills the field  Enter: verify key";
 /// Added to a command-key list when the selected row is a text field that Esc left.
@@ -389,9 +391,26 @@ pub const KEY_PASTE: &str =
     "Paste both keys; spaces, line breaks and invisible characters are removed.";
 pub const FIELD_ROUTE: &str = "Route";
 pub const KEY_NEEDS_VERIFY: &str = "paste the key pair and press Enter to verify it.";
-pub const TOKENS_NOT_AVAILABLE: &str =
-    "The tokens route is not available yet in this version: press Space on Route to use a \
-     durable key.";
+pub fn tokens_instructions(tool_name: &str, identifier: &str) -> String {
+    format!(
+        "The key for {tool_name} comes from ConnectWise's tokens endpoint, minted for \
+         {identifier}: nothing to create in the web UI."
+    )
+}
+
+pub const TOKENS_EXPLAINED: &str = "Enter mints a key pair for the member through the \
+    tokens endpoint. It expires, and the tool stops working when it does: a durable key does not.";
+
+pub fn key_expires(expiration: Option<&str>) -> String {
+    match expiration {
+        Some(expiration) => format!(
+            "This key expires at {expiration}: the tool stops working then unless you replace it."
+        ),
+        None => "ConnectWise reported no expiration for this key; tokens usually expire, so \
+                 check it in the web UI."
+            .to_owned(),
+    }
+}
 
 pub fn route_label(route: KeyRoute) -> &'static str {
     match route {
@@ -527,6 +546,19 @@ pub fn todo_delete_old_key(description: &str, identifier: &str) -> String {
         "Delete the old key with the description \"{description}\" on the API Keys tab of \
          {identifier} in the web UI once the tool accepts the new key."
     )
+}
+
+pub fn todo_replace_expiring(tool_name: &str, expiration: Option<&str>) -> String {
+    match expiration {
+        Some(expiration) => format!(
+            "Replace the key of {tool_name} before it expires at {expiration}, or the tool stops \
+             working: a durable key from the web UI does not expire."
+        ),
+        None => format!(
+            "The key of {tool_name} came from the tokens route and may expire: replace it with a \
+             durable key from the web UI."
+        ),
+    }
 }
 
 pub fn todo_missing_permissions(count: usize, role_name: &str) -> String {

@@ -13,7 +13,8 @@ use super::clipboard::CLEAR_AFTER_SECONDS;
 use super::command::{ClipboardCommand, Command};
 use super::message::{ExitSignal, Msg};
 use super::model::{
-    ErrorReport, Exit, KeyringOutcome, Model, RequestKind, RoleRow, SendOutcome, Step, VerifiedKey,
+    ErrorReport, Exit, KeyRoute, KeyringOutcome, Model, RequestKind, RoleRow, SendOutcome, Step,
+    VerifiedKey,
 };
 use super::strings;
 use crate::provision::Outcome;
@@ -128,7 +129,31 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                         model.key.public_key.set(&pair.public_key);
                         model.key.private_key.set(pair.private_key.expose_secret());
                     }
-                    model.key.result = Some(VerifiedKey { status, pair });
+                    model.key.result = Some(VerifiedKey {
+                        status,
+                        pair,
+                        route: KeyRoute::Durable,
+                        expiration: None,
+                    });
+                    model.invalidate_from(Step::Registration);
+                    None
+                }
+                Err(error) => show_error(model, error),
+            }
+        }
+        Msg::KeyMinted { request_id, result } => {
+            model.finish_request(request_id)?;
+            match result {
+                Ok((status, pair, expiration)) => {
+                    model.key.public_key.set(&pair.public_key);
+                    model.key.private_key.set(pair.private_key.expose_secret());
+                    model.key.paste_feedback = [None, None];
+                    model.key.result = Some(VerifiedKey {
+                        status,
+                        pair,
+                        route: KeyRoute::Tokens,
+                        expiration,
+                    });
                     model.invalidate_from(Step::Registration);
                     None
                 }

@@ -394,8 +394,7 @@ pub(super) fn apply_member_changes(model: &mut Model) -> Option<Command> {
 fn verify_key(model: &mut Model) -> Option<Command> {
     let session = session_id(model)?;
     if model.key.route == KeyRoute::Tokens {
-        model.notice = Some(strings::TOKENS_NOT_AVAILABLE.into());
-        return None;
+        return mint_key(model, session);
     }
     let checks = [
         (
@@ -429,6 +428,20 @@ fn verify_key(model: &mut Model) -> Option<Command> {
         session,
         identifier,
         pair: KeyPair::new(public_key.as_str(), private_key.as_str()),
+        requirements: model.requirements.clone(),
+    })
+}
+
+fn mint_key(model: &mut Model, session: RequestId) -> Option<Command> {
+    if !may_start(model) {
+        return None;
+    }
+    let identifier = model.member.identifier.text().trim().to_owned();
+    let request_id = model.start_request(RequestKind::MintKey);
+    Some(Command::MintKey {
+        request_id,
+        session,
+        identifier,
         requirements: model.requirements.clone(),
     })
 }

@@ -1413,3 +1413,57 @@ fn request_error_is_kept_while_editing() {
 
     assert!(model.error.is_some(), "only input errors are checked again");
 }
+
+#[test]
+fn tokens_route_mints_key() {
+    let mut model = model_at(Step::Key);
+    model.key.selected = 0;
+    press(&mut model, KeyCode::Char(' '));
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::MintKey {
+        identifier,
+        requirements,
+        ..
+    }) = command
+    else {
+        panic!("expected a mint command, got {command:?}");
+    };
+    assert_eq!(identifier, "V360API");
+    assert_eq!(requirements, model.requirements);
+    assert_eq!(
+        model.pending.map(|pending| pending.kind),
+        Some(RequestKind::MintKey)
+    );
+}
+
+#[test]
+fn minted_key_fills_fields_and_expires() {
+    let mut model = model_at(Step::Key);
+    model.key.route = crate::tui::model::KeyRoute::Tokens;
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::KeyMinted {
+            request_id,
+            result: Ok((
+                key_status(false, true),
+                tool_pair(),
+                Some("2027-01-04T12:00:00Z".into()),
+            )),
+        },
+    );
+
+    assert!(model.key.is_done());
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert!(
+        !model.key.private_key.revealed,
+        "the minted key stays masked"
+    );
+    let verified = model.key.result.as_ref().expect("minted key kept");
+    assert_eq!(verified.expiration.as_deref(), Some("2027-01-04T12:00:00Z"));
+    assert!(model.has_unsaved_key());
+}

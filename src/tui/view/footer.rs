@@ -3,7 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use crate::tui::model::{KeyRow, Model, Overlay, Step};
+use crate::tui::model::{KeyRoute, KeyRow, Model, Overlay, Step};
 use crate::tui::strings;
 
 pub fn lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
@@ -47,6 +47,7 @@ fn screen_keys(model: &Model, typing: bool) -> String {
         (Step::Role, true) => strings::KEYS_ROLE_FIELD,
         (Step::Member, false) => strings::KEYS_MEMBER,
         (Step::Member, true) => strings::KEYS_MEMBER_FIELD,
+        (Step::Key, _) if model.key.route == KeyRoute::Tokens => strings::KEYS_KEY_TOKENS,
         (Step::Key, false) if model.key.selected_row() == KeyRow::Route => strings::KEYS_KEY,
         (Step::Key, false) => strings::KEYS_KEY_LEFT_FIELD,
         (Step::Key, true) => strings::KEYS_KEY_FIELD,

@@ -15,14 +15,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &model.key;
     let tool = model.key_tool();
     let identifier = model.member.identifier.text().trim();
-    let mut lines = vec![
-        Line::from(format!(
+    let instructions = match form.route {
+        KeyRoute::Durable => format!(
             "{} {}",
             strings::key_instructions(&tool.name),
             guidance::api_key_path(identifier, tool.key_description())
-        )),
-        Line::default(),
-    ];
+        ),
+        KeyRoute::Tokens => strings::tokens_instructions(&tool.name, identifier),
+    };
+    let mut lines = vec![Line::from(instructions), Line::default()];
 
     let selected = form.selected_row();
     lines.push(choice_row(
@@ -32,11 +33,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         selected == KeyRow::Route,
     ));
     if form.route == KeyRoute::Tokens {
-        lines.extend(problem_lines(
-            theme,
-            strings::TOKENS_NOT_AVAILABLE,
-            area.width,
-        ));
+        lines.push(styled(strings::TOKENS_EXPLAINED, theme.muted));
     }
     let fields = [
         (
@@ -69,7 +66,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             lines.extend(problem_lines(theme, &message, area.width));
         }
     }
-    lines.push(styled(strings::KEY_PASTE, theme.muted));
+    if form.route == KeyRoute::Durable {
+        lines.push(styled(strings::KEY_PASTE, theme.muted));
+    }
     lines.push(Line::default());
 
     if let Some(verified) = &form.result {
@@ -77,6 +76,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         if status.swapped {
             lines.push(styled(
                 format!("{} {}", strings::MARK_WARNING, strings::KEY_SWAPPED),
+                theme.warning,
+            ));
+        }
+        if verified.route == KeyRoute::Tokens {
+            lines.push(styled(
+                format!(
+                    "{} {}",
+                    strings::MARK_WARNING,
+                    strings::key_expires(verified.expiration.as_deref())
+                ),
                 theme.warning,
             ));
         }

@@ -278,6 +278,16 @@ fn key_screens() {
     tokens.key.selected = 0;
     snapshot("key_tokens_route", &tokens);
 
+    let mut minted = model_at(Step::Registration);
+    minted.step = Step::Key;
+    minted.key.route = KeyRoute::Tokens;
+    minted.key.selected = 0;
+    if let Some(key) = &mut minted.key.result {
+        key.route = KeyRoute::Tokens;
+        key.expiration = Some("2027-01-04T12:00:00Z".into());
+    }
+    snapshot("key_tokens_minted", &minted);
+
     let mut busy = pasted.clone();
     busy.start_request(RequestKind::VerifyKey);
     snapshot("key_busy", &busy);

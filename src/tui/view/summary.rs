@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::{bullet_lines, styled, Theme};
 use crate::provision::Outcome;
-use crate::tui::model::{KeyringOutcome, Model};
+use crate::tui::model::{KeyRoute, KeyringOutcome, Model};
 use crate::tui::strings;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -77,6 +77,17 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         todo.push(strings::todo_delete_old_key(
             tool.key_description(),
             identifier,
+        ));
+    }
+    if let Some(key) = model
+        .key
+        .result
+        .as_ref()
+        .filter(|key| key.route == KeyRoute::Tokens)
+    {
+        todo.push(strings::todo_replace_expiring(
+            &tool.name,
+            key.expiration.as_deref(),
         ));
     }
     if let Some(record) = &model.role.checklist_override {

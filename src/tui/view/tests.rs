@@ -345,3 +345,16 @@ fn connect_screen_asks_to_reconnect_after_edit() {
     assert_hides(&screen, "[ok] Connected");
     assert_shows(&screen, "press Enter to connect again");
 }
+
+#[test]
+fn summary_warns_about_expiring_token() {
+    let mut model = model_at(Step::Summary);
+    if let Some(key) = &mut model.key.result {
+        key.route = crate::tui::model::KeyRoute::Tokens;
+        key.expiration = Some("2027-01-04T12:00:00Z".into());
+    }
+
+    let screen = render_at(&model, 120, 40);
+
+    assert_shows(&screen, "before it expires at 2027-01-04T12:00:00Z");
+}
