@@ -745,3 +745,92 @@ fn demo_tokens_route_mints_key() {
     tmux.send(&["y"]);
     assert_terminal_restored(&tmux, "EXITED:0");
 }
+
+/// A second tool whose requirement Email reConnector lacks, written to a fresh folder for
+/// `--tools-dir`.
+fn ticket_tool_folder() -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("v360-tui-tools-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("create the tools folder");
+    let manifest = "id = 'ticket-tool'\nname = 'Ticket Tool'\nmember_suffix = 'TT'\n\
+                    [[permission]]\nmodule = 'Project'\nfunction = 'Project Contacts'\n\
+                    inquire = 'All'\n";
+    std::fs::write(folder.join("ticket-tool.toml"), manifest).expect("write the manifest");
+    folder
+}
+
+/// Sets up the role, member and key of one Choice 2 target with the sandbox-only keys, from
+/// its role screen to its registration screen.
+fn walk_demo_target(tmux: &Tmux, tool: &str, identifier: &str) {
+    tmux.send(&["Enter"]);
+    tmux.wait_for("[missing]");
+    tmux.send(&["d"]);
+    tmux.wait_for("Every required permission is set");
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("Member for {tool}"));
+    tmux.wait_for("Level             <");
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("Created the API member {identifier}"));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("API Keys tab");
+    tmux.send(&["Up"]);
+    tmux.send(&["d"]);
+    tmux.wait_for("The sandbox created a key");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Key accepted");
+    assert!(
+        screen.contains(&format!("belongs to {identifier}")),
+        "{screen}"
+    );
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("What the registration form of {tool} needs"));
+}
+
+#[test]
+fn demo_choice_two_sets_up_each_tool() {
+    require_tmux();
+    let folder = ticket_tool_folder();
+    let command = format!("{BINARY} --demo --tools-dir {}", folder.display());
+    let tmux = Tmux::start(&command, &[]);
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to find or create the role");
+
+    // Select the second tool, then switch the layout to Choice 2.
+    tmux.send(&["Down"]);
+    tmux.send(&["Space"]);
+    tmux.send(&["Down"]);
+    tmux.send(&["Space"]);
+    let screen = tmux.wait_for("Role for Email reConnector (1 of 2): Visionary 360 API ERC");
+    assert!(screen.contains("[x] Ticket Tool"), "{screen}");
+    walk_demo_target(&tmux, "Email reConnector", "V360APIERC");
+    let screen = tmux.wait_for("Press Enter to continue with the next tool, Ticket Tool");
+    assert!(
+        screen.contains("Tool 1 of 2: Email reConnector"),
+        "{screen}"
+    );
+
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Role for Ticket Tool (2 of 2): Visionary 360 API TT");
+    walk_demo_target(&tmux, "Ticket Tool", "V360APITT");
+    tmux.wait_for("Press Enter for the summary");
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("Left to do:");
+    for expected in [
+        "Security role \"Visionary 360 API ERC\"",
+        "Security role \"Visionary 360 API TT\"",
+        "- API member V360APIERC",
+        "- API member V360APITT",
+        "API key for Email reConnector: accepted live as V360APIERC",
+        "API key for Ticket Tool: accepted live as V360APITT",
+        "registration form of Ticket Tool",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    assert!(!screen.contains("Delete the old key"), "{screen}");
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    let _ = std::fs::remove_dir_all(folder);
+}

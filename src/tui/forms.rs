@@ -3,9 +3,10 @@
 use crate::cwm::models::NamedItem;
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::provision::{
-    KeyStatus, MemberChoices, MemberSpec, MemberStatus, Outcome, RoleStatus,
+    KeyStatus, Layout, MemberChoices, MemberSpec, MemberStatus, Outcome, RoleStatus,
     DEFAULT_MEMBER_IDENTIFIER, DEFAULT_MEMBER_NAME,
 };
+use crate::requirements::Manifest;
 use crate::secrets::KeyPair;
 
 use super::input::TextField;
@@ -169,6 +170,32 @@ pub enum MemberLayout {
     Shared,
     /// Choice 2: one member and one role per tool.
     PerTool,
+}
+
+impl From<MemberLayout> for Layout {
+    fn from(layout: MemberLayout) -> Layout {
+        match layout {
+            MemberLayout::Shared => Layout::Shared,
+            MemberLayout::PerTool => Layout::PerTool,
+        }
+    }
+}
+
+/// The role and member of a target that the wizard finished, for the summary.
+#[derive(Debug, Clone)]
+pub struct FinishedTarget {
+    pub role: RoleStatus,
+    pub role_outcome: Outcome,
+    pub checklist_override: Option<ChecklistOverride>,
+    pub member: MemberStatus,
+}
+
+/// A tool whose key the wizard finished, with what step 4 did with it.
+#[derive(Debug, Clone)]
+pub struct FinishedTool {
+    pub tool: Manifest,
+    pub key: VerifiedKey,
+    pub registration: RegistrationState,
 }
 
 /// The rows of the security role screen.
@@ -563,6 +590,17 @@ pub struct RegistrationState {
 }
 
 impl RegistrationState {
+    /// Returns whether the key pair is kept outside this program: stored in the keyring, or
+    /// accepted by the registration endpoint with a 2xx status.
+    pub fn keeps_key(&self) -> bool {
+        let stored = matches!(self.keyring, Some(KeyringOutcome::Stored { .. }));
+        let sent = matches!(
+            self.sent,
+            Some(SendOutcome::Sent { status, .. }) if (200..300).contains(&status)
+        );
+        stored || sent
+    }
+
     pub fn selected_field(&self) -> RegistrationField {
         RegistrationField::ALL[self.selected.min(RegistrationField::ALL.len() - 1)]
     }

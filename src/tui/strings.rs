@@ -133,6 +133,8 @@ pub const KEYS_REVEAL: &str = "v: show key";
 pub const KEYS_REVEAL_FIELD: &str = "Ctrl-R: show key";
 pub const KEYS_REGISTRATION: &str =
     "↑/↓: field  c: copy  s: store in keyring  p: send  v: show key  Enter: summary";
+pub const KEYS_REGISTRATION_NEXT_TOOL: &str =
+    "↑/↓: field  c: copy  s: store in keyring  p: send  v: show key  Enter: next tool";
 pub const KEYS_SUMMARY: &str = "Enter or q: exit  ←: back";
 pub const KEYS_DEMO: &str = "d: do this step as the web UI would (demo only)";
 pub const KEYS_DEMO_FIELD: &str = "Esc, then d: do this step as the web UI would (demo only)";
@@ -279,9 +281,32 @@ pub const ROLE_MET: &str = "Every required permission is set. Press Enter or →
 pub const ROLE_NEEDS_ROLE: &str = "press Enter to find or create the role.";
 pub const NO_TOOL_SELECTED: &str =
     "No tool is selected: select at least one tool with ↑/↓ and Space";
-pub const CHOICE_TWO_NOT_AVAILABLE: &str =
-    "Choice 2 (one member and one role per tool) is not available yet in this version. Press \
-     Space on Layout to use Choice 1.";
+
+pub fn per_tool_target(
+    object: &str,
+    tool_name: &str,
+    position: usize,
+    count: usize,
+    name: &str,
+) -> String {
+    format!("{object} for {tool_name} ({position} of {count}): {name}")
+}
+
+pub fn next_tool_key(tool_name: &str) -> String {
+    format!("Next: the API key for {tool_name}, for the same member.")
+}
+
+pub fn next_target(tool_name: &str) -> String {
+    format!("Next: the security role and API member for {tool_name}. Press Enter.")
+}
+
+pub fn tool_position(tool_name: &str, position: usize, count: usize) -> String {
+    format!("Tool {position} of {count}: {tool_name}")
+}
+
+pub fn registration_next_tool(tool_name: &str) -> String {
+    format!("Press Enter to continue with the next tool, {tool_name}.")
+}
 pub const OVERRIDE_RECORDED: &str =
     "Continuing with missing permissions; this is recorded for the audit log. Press Enter or →.";
 

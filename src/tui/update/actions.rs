@@ -4,13 +4,14 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cwm::Credentials;
+use crate::provision::Target;
 use crate::secrets::keystore::account_name;
 use crate::secrets::KeyPair;
 use crate::tui::command::{Command, DemoLevel};
 use crate::tui::input::clean_key;
 use crate::tui::model::{
-    AuditEvent, ChecklistOverride, Confirm, ErrorReport, KeyRoute, KeyRow, MemberLayout, Model,
-    RegistrationField, RequestId, RequestKind, Step,
+    AuditEvent, ChecklistOverride, Confirm, ErrorReport, FinishedTarget, FinishedTool, KeyForm,
+    KeyRoute, KeyRow, Model, RegistrationField, RequestId, RequestKind, Step,
 };
 use crate::tui::{strings, validate};
 
@@ -21,7 +22,62 @@ pub(super) fn go_to(model: &mut Model, target: Step) -> Option<Command> {
         model.notice = Some(blocked_reason(model, blocker));
         return None;
     }
+    if model.step == Step::Registration && target == Step::Summary && model.has_more_tools() {
+        return next_tool(model);
+    }
     enter_step(model, target)
+}
+
+/// Returns the current target, or the message of the invalid input that prevents it, such as
+/// a member identifier that is too long with a tool's suffix.
+fn current_target(model: &Model) -> Result<Target, String> {
+    let mut targets = model.targets().map_err(|error| error.to_string())?;
+    if model.target_index >= targets.len() {
+        return Err(strings::NO_TOOL_SELECTED.into());
+    }
+    Ok(targets.swap_remove(model.target_index))
+}
+
+/// Leaves step 4 for the next selected tool: its key in step 3 when it shares the current
+/// member, or else (Choice 2) the role and member of its own target in step 1.
+fn next_tool(model: &mut Model) -> Option<Command> {
+    let key = model.key.result.take()?;
+    let finished = FinishedTool {
+        tool: model.key_tool().clone(),
+        key,
+        registration: std::mem::take(&mut model.registration),
+    };
+    model.finished_tools.push(finished);
+    model.key = KeyForm {
+        route: model.key.route,
+        ..KeyForm::default()
+    };
+    let next_name = model.key_tool().name.clone();
+
+    let targets = model.targets().unwrap_or_default();
+    let tools_through_target: usize = targets
+        .iter()
+        .take(model.target_index + 1)
+        .map(|target| target.tools.len())
+        .sum();
+    if model.finished_tools.len() < tools_through_target {
+        model.notice = Some(strings::next_tool_key(&next_name));
+        return enter_step(model, Step::Key);
+    }
+
+    if let (Some(role), Some(member)) = (model.role.status.take(), model.member.status.take()) {
+        model.finished_targets.push(FinishedTarget {
+            role_outcome: model.role.outcome.take().unwrap_or(role.outcome),
+            role,
+            checklist_override: model.role.checklist_override.take(),
+            member,
+        });
+    }
+    model.target_index += 1;
+    // The pickers start again from the next member's own values, if it exists.
+    model.member.choices = None;
+    model.notice = Some(strings::next_target(&next_name));
+    enter_step(model, Step::Role)
 }
 
 fn blocked_reason(model: &Model, blocker: Step) -> String {
@@ -105,7 +161,9 @@ fn input_problem(model: &Model) -> Option<String> {
             if model.selected_tool_list().is_empty() {
                 return Some(strings::NO_TOOL_SELECTED.into());
             }
-            validate::role_name(model.role.name.text()).err()
+            validate::role_name(model.role.name.text())
+                .err()
+                .or_else(|| current_target(model).err())
         }
         Step::Member => validate::identifier(model.member.identifier.text().trim())
             .err()
@@ -115,7 +173,8 @@ fn input_problem(model: &Model) -> Option<String> {
                     .name
                     .is_empty()
                     .then(|| strings::MEMBER_NAME_EMPTY.to_owned())
-            }),
+            })
+            .or_else(|| current_target(model).err()),
         Step::Key => [
             (strings::FIELD_PUBLIC_KEY, &model.key.public_key),
             (strings::FIELD_PRIVATE_KEY, &model.key.private_key),
@@ -136,12 +195,11 @@ pub(super) fn act(model: &mut Model) -> Option<Command> {
             connect(model)
         }
         Step::Role => {
-            let name_unchanged = model.role.status.as_ref().is_some_and(|status| {
-                status
-                    .role
-                    .name
-                    .eq_ignore_ascii_case(model.role.name.text().trim())
-            });
+            let role_name = current_target(model).map(|target| target.role_name);
+            let name_unchanged = match (&model.role.status, role_name) {
+                (Some(status), Ok(name)) => status.role.name.eq_ignore_ascii_case(&name),
+                _ => false,
+            };
             if model.role.is_done() && name_unchanged {
                 return go_to(model, Step::Member);
             }
@@ -207,14 +265,14 @@ fn ensure_role(model: &mut Model) -> Option<Command> {
     if model.selected_tool_list().is_empty() {
         return reject_input(model, strings::NO_TOOL_SELECTED.into());
     }
-    if model.role.layout == MemberLayout::PerTool {
-        model.notice = Some(strings::CHOICE_TWO_NOT_AVAILABLE.into());
-        return None;
-    }
     if let Err(message) = validate::role_name(model.role.name.text()) {
         model.role.selected = model.tools.len() + 1;
         return reject_input(model, message);
     }
+    let target = match current_target(model) {
+        Ok(target) => target,
+        Err(message) => return reject_input(model, message),
+    };
     if !may_start(model) {
         return None;
     }
@@ -222,8 +280,8 @@ fn ensure_role(model: &mut Model) -> Option<Command> {
     Some(Command::EnsureRole {
         request_id,
         session,
-        name: model.role.name.text().trim().to_owned(),
-        requirements: model.requirements.clone(),
+        name: target.role_name,
+        requirements: target.requirements,
         allow_admin: model.allow_admin_role,
     })
 }
@@ -237,12 +295,13 @@ pub(super) fn recheck_role(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
+    let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::RecheckRole);
     Some(Command::RecheckRole {
         request_id,
         session,
         role,
-        requirements: model.requirements.clone(),
+        requirements,
     })
 }
 
@@ -333,7 +392,7 @@ fn load_member_choices(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
     let request_id = model.start_request(RequestKind::MemberChoices);
     Some(Command::LoadMemberChoices {
         request_id,
@@ -356,10 +415,15 @@ fn ensure_member(model: &mut Model, apply_changes: bool) -> Option<Command> {
         model.member.selected = 1;
         return reject_input(model, strings::MEMBER_NAME_EMPTY.into());
     }
-    let Some(spec) = model.member.spec() else {
+    let target = match current_target(model) {
+        Ok(target) => target,
+        Err(message) => return reject_input(model, message),
+    };
+    let Some(mut spec) = model.member.spec() else {
         model.notice = Some(strings::MEMBER_NOT_LOADED.into());
         return None;
     };
+    spec.identifier = target.member_identifier;
     if !may_start(model) {
         return None;
     }
@@ -421,14 +485,15 @@ fn verify_key(model: &mut Model) -> Option<Command> {
     }
     let (public_key, _) = clean_key(model.key.public_key.text());
     let (private_key, _) = clean_key(model.key.private_key.text());
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
+    let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::VerifyKey);
     Some(Command::VerifyKey {
         request_id,
         session,
         identifier,
         pair: KeyPair::new(public_key.as_str(), private_key.as_str()),
-        requirements: model.requirements.clone(),
+        requirements,
     })
 }
 
@@ -436,13 +501,14 @@ fn mint_key(model: &mut Model, session: RequestId) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
+    let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::MintKey);
     Some(Command::MintKey {
         request_id,
         session,
         identifier,
-        requirements: model.requirements.clone(),
+        requirements,
     })
 }
 
@@ -450,7 +516,7 @@ pub(super) fn demo_create_key(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
     let description = model.key_tool().key_description().to_owned();
     let request_id = model.start_request(RequestKind::DemoCreateKey);
     Some(Command::DemoCreateKey {

@@ -8,7 +8,7 @@ use crate::provision::Outcome;
 use crate::tui::command::{ClipboardCommand, Command};
 use crate::tui::fixtures::*;
 use crate::tui::message::{ExitSignal, Msg};
-use crate::tui::model::{Exit, KeyringOutcome, Overlay, RequestKind, Step};
+use crate::tui::model::{Exit, KeyringOutcome, Model, Overlay, RequestId, RequestKind, Step};
 
 #[test]
 fn enter_on_connect_starts_connect() {
@@ -808,16 +808,17 @@ fn override_needs_confirmation_and_is_recorded() {
 }
 
 #[test]
-fn choice_two_shows_not_available() {
+fn choice_two_names_role_with_suffix() {
     let mut model = model_at(Step::Role);
     model.role.selected = model.tools.len();
 
     press(&mut model, KeyCode::Char(' '));
     let command = press(&mut model, KeyCode::Enter);
 
-    assert!(command.is_none());
-    let notice = model.notice.clone().unwrap_or_default();
-    assert!(notice.contains("not available yet"), "{notice}");
+    let Some(Command::EnsureRole { name, .. }) = command else {
+        panic!("expected a role request, got {command:?}");
+    };
+    assert_eq!(name, "Visionary 360 API ERC");
 }
 
 #[test]
@@ -1466,4 +1467,221 @@ fn minted_key_fills_fields_and_expires() {
     let verified = model.key.result.as_ref().expect("minted key kept");
     assert_eq!(verified.expiration.as_deref(), Some("2027-01-04T12:00:00Z"));
     assert!(model.has_unsaved_key());
+}
+
+/// Replies to the request in flight with the message that `reply` builds from its id.
+fn answer(model: &mut Model, reply: impl FnOnce(RequestId) -> Msg) -> Option<Command> {
+    let request_id = pending_id(model);
+    update(model, reply(request_id))
+}
+
+fn member_named(identifier: &str, outcome: Outcome) -> crate::provision::MemberStatus {
+    crate::provision::MemberStatus {
+        identifier: identifier.into(),
+        ..member_status(outcome, false)
+    }
+}
+
+fn key_of(identifier: &str) -> crate::provision::KeyStatus {
+    crate::provision::KeyStatus {
+        member_identifier: identifier.into(),
+        ..key_status(false, true)
+    }
+}
+
+/// Drives the current target through steps 1 to 3 and returns the role name, the member
+/// identifier and the key's member that its requests named.
+fn set_up_target(model: &mut Model, identifier: &str) -> (String, String, String) {
+    let Some(Command::EnsureRole { name, .. }) = press(model, KeyCode::Enter) else {
+        panic!("expected a role request");
+    };
+    answer(model, |request_id| Msg::RoleDone {
+        request_id,
+        result: Ok(role_named(&name)),
+    });
+    let Some(Command::LoadMemberChoices {
+        identifier: loaded, ..
+    }) = press(model, KeyCode::Enter)
+    else {
+        panic!("expected the member choices to load");
+    };
+    answer(model, |request_id| Msg::MemberChoicesDone {
+        request_id,
+        result: Ok((member_choices(), None)),
+    });
+    let Some(Command::EnsureMember { spec, .. }) = press(model, KeyCode::Enter) else {
+        panic!("expected a member request");
+    };
+    assert_eq!(spec.identifier, loaded);
+    answer(model, |request_id| Msg::MemberDone {
+        request_id,
+        result: Ok(member_named(identifier, Outcome::Created)),
+    });
+    press(model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Key);
+
+    let verified = verify_current_key(model, identifier);
+    (name, loaded, verified)
+}
+
+/// Fills in and verifies the key of the current tool, then opens step 4. Returns the member
+/// that the key request named.
+fn verify_current_key(model: &mut Model, identifier: &str) -> String {
+    model.key.public_key.set(TOOL_PUBLIC_KEY);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+    let Some(Command::VerifyKey {
+        identifier: verified,
+        ..
+    }) = press(model, KeyCode::Enter)
+    else {
+        panic!("expected a key request");
+    };
+    answer(model, |request_id| Msg::KeyVerified {
+        request_id,
+        result: Ok((key_of(identifier), tool_pair())),
+    });
+    press(model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Registration);
+    verified
+}
+
+#[test]
+fn choice_two_sets_up_each_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+
+    let first = set_up_target(&mut model, "V360APIERC");
+    assert_eq!(
+        first,
+        (
+            "Visionary 360 API ERC".to_owned(),
+            "V360APIERC".to_owned(),
+            "V360APIERC".to_owned()
+        )
+    );
+    press(&mut model, KeyCode::Enter);
+
+    assert_eq!(model.step, Step::Role, "the next tool has its own role");
+    assert_eq!(model.target_index, 1);
+    assert_eq!(model.finished_targets.len(), 1);
+    assert_eq!(model.finished_tools.len(), 1);
+    assert_eq!(model.key_tool().id, "ticket-tool");
+    assert!(
+        model.has_unsaved_key(),
+        "the first tool's key is still unsaved"
+    );
+    let second = set_up_target(&mut model, "V360APITT");
+    assert_eq!(
+        second,
+        (
+            "Visionary 360 API TT".to_owned(),
+            "V360APITT".to_owned(),
+            "V360APITT".to_owned()
+        )
+    );
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Summary);
+}
+
+#[test]
+fn choice_two_requirements_are_per_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::EnsureRole { requirements, .. }) = command else {
+        panic!("expected a role request, got {command:?}");
+    };
+    let functions: Vec<&str> = requirements
+        .lines
+        .iter()
+        .map(|line| line.function.as_str())
+        .collect();
+    assert!(!functions.contains(&"Project Contacts"), "{functions:?}");
+}
+
+#[test]
+fn choice_one_two_tools_share_member() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+
+    let first = set_up_target(&mut model, "V360API");
+    assert_eq!(first.0, "Visionary 360 API");
+    press(&mut model, KeyCode::Enter);
+
+    assert_eq!(
+        model.step,
+        Step::Key,
+        "the second key is for the same member"
+    );
+    assert_eq!(model.key_tool().id, "ticket-tool");
+    assert_eq!(model.key_tool_position(), (2, 2));
+    assert!(model.key.result.is_none());
+    assert!(model.member.is_done());
+    let verified = verify_current_key(&mut model, "V360API");
+    assert_eq!(verified, "V360API");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Summary);
+}
+
+#[test]
+fn choice_two_identifier_too_long_rejected() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    model.member.identifier.set("V360APIXYZABC");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none(), "{command:?}");
+    let error = model
+        .error
+        .clone()
+        .expect("identifier with suffix too long");
+    assert!(
+        error.message.contains("V360APIXYZABCERC"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn tool_toggle_restarts_work_list() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    set_up_target(&mut model, "V360APIERC");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.target_index, 1);
+
+    model.role.selected = 1;
+    press(&mut model, KeyCode::Char(' '));
+
+    assert_eq!(model.target_index, 0);
+    assert!(model.finished_tools.is_empty());
+    assert!(model.finished_targets.is_empty());
+}
+
+/// Returns a met role status for a role called `name`.
+fn role_named(name: &str) -> crate::provision::RoleStatus {
+    let status = role_status(true, Outcome::Created);
+    crate::provision::RoleStatus {
+        role: crate::provision::RoleSummary {
+            name: name.into(),
+            ..status.role.clone()
+        },
+        ..status
+    }
+}
+
+#[test]
+fn choice_two_met_role_continues() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    press(&mut model, KeyCode::Enter);
+    answer(&mut model, |request_id| Msg::RoleDone {
+        request_id,
+        result: Ok(role_named("Visionary 360 API ERC")),
+    });
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(
+        matches!(command, Some(Command::LoadMemberChoices { .. })),
+        "{command:?}"
+    );
+    assert_eq!(model.step, Step::Member);
 }

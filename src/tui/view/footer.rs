@@ -51,6 +51,7 @@ fn screen_keys(model: &Model, typing: bool) -> String {
         (Step::Key, false) if model.key.selected_row() == KeyRow::Route => strings::KEYS_KEY,
         (Step::Key, false) => strings::KEYS_KEY_LEFT_FIELD,
         (Step::Key, true) => strings::KEYS_KEY_FIELD,
+        (Step::Registration, _) if model.has_more_tools() => strings::KEYS_REGISTRATION_NEXT_TOOL,
         (Step::Registration, _) => strings::KEYS_REGISTRATION,
         (Step::Summary, _) => strings::KEYS_SUMMARY,
     }];

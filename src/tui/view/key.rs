@@ -14,7 +14,8 @@ use crate::tui::{strings, validate};
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &model.key;
     let tool = model.key_tool();
-    let identifier = model.member.identifier.text().trim();
+    let identifier = model.member_identifier();
+    let identifier = identifier.as_str();
     let instructions = match form.route {
         KeyRoute::Durable => format!(
             "{} {}",
@@ -23,7 +24,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         KeyRoute::Tokens => strings::tokens_instructions(&tool.name, identifier),
     };
-    let mut lines = vec![Line::from(instructions), Line::default()];
+    let mut lines = Vec::new();
+    if let Some(line) = super::tool_line(model) {
+        lines.push(styled(line, theme.accent));
+    }
+    lines.extend([Line::from(instructions), Line::default()]);
 
     let selected = form.selected_row();
     lines.push(choice_row(

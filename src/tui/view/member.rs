@@ -12,6 +12,11 @@ use crate::tui::{strings, validate};
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let form = &model.member;
     let mut lines = Vec::new();
+    if let Some(line) =
+        super::target_line(model, "Member", |target| target.member_identifier.clone())
+    {
+        lines.push(styled(line, theme.accent));
+    }
     if let Some(status) = &model.role.status {
         lines.push(styled(strings::member_role(&status.role.name), theme.muted));
     }

@@ -22,8 +22,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::model::{Model, Step, TextField};
+use super::model::{MemberLayout, Model, Step, TextField};
 use super::strings;
+use crate::provision::Target;
 
 /// The smallest terminal the layout is designed for. Below it the view shows only a message
 /// that requests a larger window.
@@ -114,6 +115,30 @@ pub fn view(model: &Model, frame: &mut Frame) {
     render_status(model, &theme, frame, status_area.inner(Margin::new(1, 0)));
     frame.render_widget(Paragraph::new(footer_lines), footer_area);
     overlay::render(model, &theme, frame, area);
+}
+
+/// Returns the line that names the current target's tool and its role name or member
+/// identifier, as `name` picks it, in Choice 2; Choice 1 has one target and no such line.
+fn target_line(model: &Model, object: &str, name: impl Fn(&Target) -> String) -> Option<String> {
+    if model.role.layout != MemberLayout::PerTool {
+        return None;
+    }
+    let targets = model.targets().ok()?;
+    let target = targets.get(model.target_index)?;
+    let tool = target.tools.first()?;
+    Some(strings::per_tool_target(
+        object,
+        &tool.name,
+        model.target_index + 1,
+        targets.len(),
+        &name(target),
+    ))
+}
+
+/// Returns the line that names the tool of steps 3 and 4 when several tools are selected.
+fn tool_line(model: &Model) -> Option<String> {
+    let (position, count) = model.key_tool_position();
+    (count > 1).then(|| strings::tool_position(&model.key_tool().name, position, count))
 }
 
 /// Draws a question awaiting `y`, else what runs (with the spinner), else the last error,

@@ -14,10 +14,14 @@ use crate::tui::update::TICKS_PER_SECOND;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let tool = model.key_tool();
     let state = &model.registration;
-    let mut lines = vec![
+    let mut lines = Vec::new();
+    if let Some(line) = super::tool_line(model) {
+        lines.push(styled(line, theme.accent));
+    }
+    lines.extend([
         Line::from(strings::registration_intro(&tool.name)),
         Line::default(),
-    ];
+    ]);
 
     if let (Some(connection), Some(verified)) = (&model.connection, &model.key.result) {
         let pair = &verified.pair;
@@ -84,6 +88,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         (None, Some(url)) => styled(strings::send_offered(url), theme.muted),
         (None, None) => styled(strings::send_not_offered(&tool.name), theme.muted),
     });
-    lines.push(Line::from(strings::REGISTRATION_NEXT));
+    let position = model.finished_tools.len() + 1;
+    let next = match model.selected_tool_list().get(position) {
+        Some(next_tool) => strings::registration_next_tool(&next_tool.name),
+        None => strings::REGISTRATION_NEXT.to_owned(),
+    };
+    lines.push(Line::from(next));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

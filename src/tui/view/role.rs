@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::{choice_row, field_row, problem_lines, styled, value_row, Theme};
 use crate::provision::{guidance, Outcome};
 use crate::requirements::ChecklistLine;
-use crate::tui::model::{MemberLayout, Model, RoleRow};
+use crate::tui::model::{Model, RoleRow};
 use crate::tui::{strings, validate};
 
 /// Rows under the checklist at least, for the web UI path of the selected line.
@@ -92,12 +92,8 @@ fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         strings::layout_label(form.layout),
         selected_row == RoleRow::Layout,
     ));
-    if form.layout == MemberLayout::PerTool {
-        lines.extend(problem_lines(
-            theme,
-            strings::CHOICE_TWO_NOT_AVAILABLE,
-            width,
-        ));
+    if let Some(line) = super::target_line(model, "Role", |target| target.role_name.clone()) {
+        lines.push(styled(line, theme.accent));
     }
     let name_selected = selected_row == RoleRow::Name;
     lines.push(field_row(
