@@ -103,7 +103,8 @@ fn chain(error: &(dyn Error + 'static)) -> Vec<String> {
 }
 
 /// Capitalizes the first letter and ends the text with a full stop.
-fn sentence(text: &str) -> String {
+/// Returns `text` trimmed, with a capital first letter and a closing full stop.
+pub(super) fn sentence(text: &str) -> String {
     let mut characters = text.trim().chars();
     let mut result: String = match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),

@@ -1,8 +1,8 @@
 //! User-visible text of the wizard, kept in one place so wording stays consistent across screens.
 
 use super::forms::{ConnectRow, KeyRoute, MemberLayout, MemberRow, RegistrationField};
-use super::input::Removed;
 use super::model::{RequestKind, Step};
+use crate::secrets::paste::Removed;
 
 pub const APP_TITLE: &str = "v360-setup: ConnectWise API access for Visionary 360 tools";
 pub const DEMO_BADGE: &str = "DEMO: built-in ConnectWise sandbox, no real site is touched";

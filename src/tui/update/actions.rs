@@ -6,9 +6,9 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::cwm::Credentials;
 use crate::provision::Target;
 use crate::secrets::keystore::account_name;
+use crate::secrets::paste::{clean_key, KeyHalf};
 use crate::secrets::KeyPair;
 use crate::tui::command::{Command, DemoLevel};
-use crate::tui::input::clean_key;
 use crate::tui::model::{
     AuditEvent, ChecklistOverride, Confirm, ErrorReport, FinishedTarget, FinishedTool, KeyForm,
     KeyRoute, KeyRow, Model, RegistrationField, RequestId, RequestKind, Step,
@@ -176,11 +176,19 @@ fn input_problem(model: &Model) -> Option<String> {
             })
             .or_else(|| current_target(model).err()),
         Step::Key => [
-            (strings::FIELD_PUBLIC_KEY, &model.key.public_key),
-            (strings::FIELD_PRIVATE_KEY, &model.key.private_key),
+            (
+                strings::FIELD_PUBLIC_KEY,
+                KeyHalf::Public,
+                &model.key.public_key,
+            ),
+            (
+                strings::FIELD_PRIVATE_KEY,
+                KeyHalf::Private,
+                &model.key.private_key,
+            ),
         ]
         .into_iter()
-        .find_map(|(label, field)| validate::key_half(label, field.text(), true).err()),
+        .find_map(|(label, half, field)| validate::key_half(label, half, field.text(), true).err()),
         Step::Registration | Step::Summary => None,
     }
 }
@@ -244,11 +252,11 @@ fn connect(model: &mut Model) -> Option<Command> {
         return None;
     }
     let form = &model.connect;
-    let (public_key, _) = clean_key(form.public_key.text());
-    let (private_key, _) = clean_key(form.private_key.text());
+    let public_key = clean_key(form.public_key.text()).value;
+    let private_key = clean_key(form.private_key.text()).value;
     let credentials = Credentials {
         company_id: form.company.text().trim().to_owned(),
-        key: KeyPair::new(public_key.as_str(), private_key.as_str()),
+        key: KeyPair::new(public_key.expose_secret(), private_key.expose_secret()),
         client_id: form.client_id.text().trim().to_owned(),
     };
     let site = form.site_input();
@@ -463,12 +471,18 @@ fn verify_key(model: &mut Model) -> Option<Command> {
     let checks = [
         (
             KeyRow::PublicKey,
-            validate::key_half(strings::FIELD_PUBLIC_KEY, model.key.public_key.text(), true),
+            validate::key_half(
+                strings::FIELD_PUBLIC_KEY,
+                KeyHalf::Public,
+                model.key.public_key.text(),
+                true,
+            ),
         ),
         (
             KeyRow::PrivateKey,
             validate::key_half(
                 strings::FIELD_PRIVATE_KEY,
+                KeyHalf::Private,
                 model.key.private_key.text(),
                 true,
             ),
@@ -483,8 +497,8 @@ fn verify_key(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let (public_key, _) = clean_key(model.key.public_key.text());
-    let (private_key, _) = clean_key(model.key.private_key.text());
+    let public_key = clean_key(model.key.public_key.text()).value;
+    let private_key = clean_key(model.key.private_key.text()).value;
     let identifier = model.member_identifier();
     let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::VerifyKey);
@@ -492,7 +506,7 @@ fn verify_key(model: &mut Model) -> Option<Command> {
         request_id,
         session,
         identifier,
-        pair: KeyPair::new(public_key.as_str(), private_key.as_str()),
+        pair: KeyPair::new(public_key.expose_secret(), private_key.expose_secret()),
         requirements,
     })
 }

@@ -6,7 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::actions;
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::tui::command::{ClipboardCommand, Command};
-use crate::tui::input::{clean_key, TextField};
+use secrecy::ExposeSecret;
+
+use crate::secrets::paste::clean_key;
+use crate::tui::input::TextField;
 use crate::tui::model::{
     Confirm, ConnectRow, Exit, KeyRoute, KeyRow, MemberLayout, MemberRow, Model, Overlay, Picker,
     PickerTarget, RegistrationField, RoleRow, Step, SITE_CUSTOM,
@@ -514,11 +517,14 @@ fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
             }
         }
         ConnectRow::PublicKey | ConnectRow::PrivateKey => {
-            let (cleaned, removed) = clean_key(text);
+            let cleaned = clean_key(text);
             if let Some(field) = form.field_mut(row) {
-                field.set(&cleaned);
+                field.set(cleaned.value.expose_secret());
             }
-            model.notice = Some(strings::pasted(strings::connect_row_label(row), &removed));
+            model.notice = Some(strings::pasted(
+                strings::connect_row_label(row),
+                &cleaned.removed,
+            ));
         }
         ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => {
             if let Some(field) = form.field_mut(row) {
@@ -533,13 +539,14 @@ fn paste_key(model: &mut Model, text: &str) {
         model.key.selected = 1;
     }
     model.invalidate_from(Step::Key);
-    let (cleaned, removed) = clean_key(text);
+    let cleaned = clean_key(text);
+    let removed = cleaned.removed;
     let label = match model.key.selected_row() {
         KeyRow::PrivateKey => strings::FIELD_PRIVATE_KEY,
         _ => strings::FIELD_PUBLIC_KEY,
     };
     if let Some((field, index)) = model.key.selected_field_mut() {
-        field.set(&cleaned);
+        field.set(cleaned.value.expose_secret());
         model.key.paste_feedback[index] = Some(
             removed
                 .describe()

@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use super::{choice_row, field_row, problem_lines, styled, Theme};
 use crate::provision::guidance;
+use crate::secrets::paste::KeyHalf;
 use crate::tui::model::{KeyRoute, KeyRow, Model};
 use crate::tui::{strings, validate};
 
@@ -67,7 +68,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             line.push_span(Span::styled(format!("  {feedback}"), theme.muted));
         }
         lines.push(line);
-        if let Err(message) = validate::key_half(label, field.text(), false) {
+        let half = if index == 0 {
+            KeyHalf::Public
+        } else {
+            KeyHalf::Private
+        };
+        if let Err(message) = validate::key_half(label, half, field.text(), false) {
             lines.extend(problem_lines(theme, &message, area.width));
         }
     }
