@@ -5,14 +5,13 @@
 //! - [`command`]: engine calls run as tokio tasks that reply over a bounded channel;
 //! - [`view`]: the pure drawing code, one file per screen;
 //! - [`terminal`]: raw mode, alternate screen and their restoration on every exit path;
-//! - [`input`]: text fields and key cleaning; [`clipboard`]: OSC 52; [`error`]: error reports;
+//! - [`input`]: text fields; [`error`]: error reports;
 //! - [`demo`]: the in-process sandbox behind `--demo`; [`strings`]: the user-visible text.
 //!
 //! One task, the event loop in [`run`], owns the terminal. It draws, waits for the next input
 //! event, tick, signal or engine reply, and hands it to `update`. Nothing in the loop awaits
 //! the network.
 
-pub mod clipboard;
 pub mod command;
 pub mod demo;
 pub mod error;
@@ -39,6 +38,7 @@ use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
+use crate::handoff::clipboard::{clear_sequence, copy_sequence, TerminalInfo};
 use command::{ClipboardCommand, Command, Runner, REPLY_CHANNEL_CAPACITY};
 use message::{ExitSignal, Msg};
 use model::{Exit, Model};
@@ -150,6 +150,7 @@ async fn event_loop(
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
+    let terminal_info = TerminalInfo::from_env();
 
     loop {
         terminal.draw(|frame| view::view(model, frame))?;
@@ -167,14 +168,16 @@ async fn event_loop(
             continue;
         };
         match update::update(model, message) {
-            Some(Command::Clipboard(clipboard)) => write_clipboard(terminal, &clipboard)?,
+            Some(Command::Clipboard(clipboard)) => {
+                write_clipboard(terminal, &terminal_info, &clipboard)?;
+            }
             Some(command) => runner.spawn(command),
             None => {}
         }
         if let Some(exit) = model.exit {
             // A value the wizard copied must not outlive it on the clipboard.
             if model.clipboard.clear_at_tick.is_some() {
-                write_clipboard(terminal, &ClipboardCommand::Clear)?;
+                write_clipboard(terminal, &terminal_info, &ClipboardCommand::Clear)?;
             }
             return Ok(exit);
         }
@@ -184,18 +187,17 @@ async fn event_loop(
 /// Writes an OSC 52 sequence straight to the terminal, between two frames.
 fn write_clipboard(
     terminal: &mut terminal::WizardTerminal,
+    terminal_info: &TerminalInfo,
     command: &ClipboardCommand,
 ) -> std::io::Result<()> {
     use std::io::Write;
 
+    let sequence = match command {
+        ClipboardCommand::Copy(text) => copy_sequence(text.expose_secret(), terminal_info),
+        ClipboardCommand::Clear => clear_sequence(terminal_info),
+    };
     let backend = terminal.backend_mut();
-    match command {
-        ClipboardCommand::Copy(text) => {
-            let sequence = clipboard::copy_sequence(text.expose_secret());
-            backend.write_all(sequence.as_bytes())?;
-        }
-        ClipboardCommand::Clear => backend.write_all(clipboard::clear_sequence().as_bytes())?,
-    }
+    backend.write_all(&sequence)?;
     backend.flush()
 }
 

@@ -9,7 +9,6 @@ mod keys;
 
 use secrecy::ExposeSecret;
 
-use super::clipboard::CLEAR_AFTER_SECONDS;
 use super::command::{ClipboardCommand, Command};
 use super::message::{ExitSignal, Msg};
 use super::model::{
@@ -21,6 +20,9 @@ use crate::provision::Outcome;
 
 /// Ticks per second; the event loop sends one tick every 100 ms.
 pub const TICKS_PER_SECOND: u64 = 10;
+
+/// How long a copied value stays on the clipboard before the wizard clears it.
+pub const CLEAR_AFTER_SECONDS: u64 = 30;
 
 /// Applies `msg` to `model` and returns the command to perform, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {

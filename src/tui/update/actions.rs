@@ -4,6 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cwm::Credentials;
+use crate::handoff::registration::RegistrationFields;
 use crate::provision::Target;
 use crate::secrets::keystore::account_name;
 use crate::secrets::paste::{clean_key, KeyHalf};
@@ -573,23 +574,21 @@ pub(super) fn send_registration(model: &mut Model) -> Option<Command> {
         return None;
     };
     let names = tool.registration_fields.clone();
-    let wanted = |field: RegistrationField| {
-        names.is_empty() || names.iter().any(|name| name == field.wire_name())
+    let (Some(connection), Some(verified)) = (&model.connection, &model.key.result) else {
+        model.notice = Some(strings::blocked_because(
+            Step::Key,
+            strings::KEY_NEEDS_VERIFY,
+        ));
+        return None;
     };
-    let mut fields = Vec::new();
-    for field in RegistrationField::ALL
-        .into_iter()
-        .filter(|field| wanted(*field))
-    {
-        let Some(value) = registration_value(model, field) else {
-            model.notice = Some(strings::blocked_because(
-                Step::Key,
-                strings::KEY_NEEDS_VERIFY,
-            ));
-            return None;
-        };
-        fields.push((field.wire_name(), value));
-    }
+    let fields = RegistrationFields {
+        site: connection.site_host.clone(),
+        company_id: connection.company_id.clone(),
+        key: verified.pair.clone(),
+        client_id: connection.client_id.clone(),
+        member_identifier: verified.status.member_identifier.clone(),
+        names,
+    };
     if !may_start(model) {
         return None;
     }

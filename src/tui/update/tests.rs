@@ -972,8 +972,10 @@ fn send_posts_manifest_fields() {
         panic!("expected send, got {command:?}");
     };
     assert_eq!(url, "https://register.example/api");
-    let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["public_key", "private_key"]);
+    assert_eq!(fields.names, ["public_key", "private_key"]);
+    assert_eq!(fields.key.public_key, TOOL_PUBLIC_KEY);
+    assert_eq!(fields.member_identifier, "V360API");
+    assert_eq!(fields.company_id, "sandbox");
 }
 
 #[test]
