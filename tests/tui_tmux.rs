@@ -746,16 +746,31 @@ fn demo_tokens_route_mints_key() {
     assert_terminal_restored(&tmux, "EXITED:0");
 }
 
-/// A second tool whose requirement Email reConnector lacks, written to a fresh folder for
-/// `--tools-dir`.
-fn ticket_tool_folder() -> std::path::PathBuf {
-    let folder = std::env::temp_dir().join(format!("v360-tui-tools-{}", std::process::id()));
+/// Writes a second tool, whose requirement Email reConnector lacks, to a `--tools-dir` folder
+/// that only the test named `test` uses, and returns the folder.
+fn ticket_tool_folder(test: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("v360-tui-tools-{test}-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("create the tools folder");
     let manifest = "id = 'ticket-tool'\nname = 'Ticket Tool'\nmember_suffix = 'TT'\n\
                     [[permission]]\nmodule = 'Project'\nfunction = 'Project Contacts'\n\
                     inquire = 'All'\n";
     std::fs::write(folder.join("ticket-tool.toml"), manifest).expect("write the manifest");
     folder
+}
+
+/// Starts `--demo` with the ticket tool, connects, and selects the ticket tool in step 1. Returns
+/// the session and the tools folder to remove at the end.
+fn start_with_ticket_tool(test: &str) -> (Tmux, std::path::PathBuf) {
+    let folder = ticket_tool_folder(test);
+    let command = format!("{BINARY} --demo --tools-dir {}", folder.display());
+    let tmux = Tmux::start(&command, &[]);
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to find or create the role");
+    tmux.send(&["Down"]);
+    tmux.send(&["Space"]);
+    tmux.wait_for("[x] Ticket Tool");
+    (tmux, folder)
 }
 
 /// Sets up the role, member and key of one Choice 2 target with the sandbox-only keys, from
@@ -788,20 +803,12 @@ fn walk_demo_target(tmux: &Tmux, tool: &str, identifier: &str) {
 #[test]
 fn demo_choice_two_sets_up_each_tool() {
     require_tmux();
-    let folder = ticket_tool_folder();
-    let command = format!("{BINARY} --demo --tools-dir {}", folder.display());
-    let tmux = Tmux::start(&command, &[]);
-    tmux.wait_for("press Enter to connect");
-    tmux.send(&["Enter"]);
-    tmux.wait_for("Press Enter to find or create the role");
+    let (tmux, folder) = start_with_ticket_tool("choice-two");
 
-    // Select the second tool, then switch the layout to Choice 2.
+    // The Layout row is below the second tool.
     tmux.send(&["Down"]);
     tmux.send(&["Space"]);
-    tmux.send(&["Down"]);
-    tmux.send(&["Space"]);
-    let screen = tmux.wait_for("Role for Email reConnector (1 of 2): Visionary 360 API ERC");
-    assert!(screen.contains("[x] Ticket Tool"), "{screen}");
+    tmux.wait_for("Role for Email reConnector (1 of 2): Visionary 360 API ERC");
     walk_demo_target(&tmux, "Email reConnector", "V360APIERC");
     let screen = tmux.wait_for("Press Enter to continue with the next tool, Ticket Tool");
     assert!(
@@ -828,6 +835,57 @@ fn demo_choice_two_sets_up_each_tool() {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
     assert!(!screen.contains("Delete the old key"), "{screen}");
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+#[test]
+fn demo_choice_one_keys_each_tool() {
+    require_tmux();
+    let (tmux, folder) = start_with_ticket_tool("choice-one");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("[missing]");
+    tmux.send(&["d"]);
+    tmux.wait_for("Every required permission is set");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Level             <");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Created the API member V360API");
+    tmux.send(&["Enter"]);
+
+    for (position, tool) in [(1, "Email reConnector"), (2, "Ticket Tool")] {
+        let screen = tmux.wait_for(&format!("Tool {position} of 2: {tool}"));
+        assert!(
+            screen.contains(&format!("(Description: {tool})")),
+            "{screen}"
+        );
+        tmux.send(&["Up"]);
+        tmux.send(&["d"]);
+        tmux.wait_for("The sandbox created a key");
+        tmux.send(&["Enter"]);
+        tmux.wait_for("Key accepted: it belongs to V360API");
+        tmux.send(&["Enter"]);
+        tmux.wait_for(&format!("What the registration form of {tool} needs"));
+        tmux.send(&["Enter"]);
+    }
+
+    let screen = tmux.wait_for("Left to do:");
+    assert!(
+        screen.contains("API key for Email reConnector: accepted live as V360API"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("API key for Ticket Tool: accepted live as V360API"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen.matches("- API member V360API").count(),
+        1,
+        "{screen}"
+    );
     tmux.send(&["q"]);
     tmux.wait_for("Quit anyway? y/n");
     tmux.send(&["y"]);
