@@ -292,6 +292,9 @@ pub fn per_tool_target(
     format!("{object} for {tool_name} ({position} of {count}): {name}")
 }
 
+pub const WORK_LIST_FIXED: &str = "The connection, tools, layout and role name are fixed once a \
+    tool's key is done, because changing them would drop that key: finish the other tools first.";
+
 pub fn next_tool_key(tool_name: &str) -> String {
     format!("Next: the API key for {tool_name}, for the same member.")
 }

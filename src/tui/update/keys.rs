@@ -164,6 +164,9 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 fn choose(model: &mut Model, target: PickerTarget, index: usize) {
     match target {
         PickerTarget::Site => {
+            if keeps_finished_keys(model) {
+                return;
+            }
             if model.connect.site_choice != index {
                 model.forget_connection();
             }
@@ -287,6 +290,7 @@ fn on_space(model: &mut Model) {
             }
         }
         Step::Role => match model.role.row(model.role.selected, model.tools.len()) {
+            RoleRow::Tool(_) | RoleRow::Layout if keeps_finished_keys(model) => {}
             RoleRow::Tool(index) => {
                 model.selected_tools[index] = !model.selected_tools[index];
                 model.merge_requirements();
@@ -317,6 +321,18 @@ fn on_space(model: &mut Model) {
         Step::Registration | Step::Summary => {}
     }
     actions::revalidate(model);
+}
+
+/// Returns whether tools whose keys steps 3 and 4 finished exist, and then sets a notice.
+///
+/// The connection, the tools, the layout and the role name decide the work list, and changing
+/// them would drop those keys, whose private halves ConnectWise shows only once.
+fn keeps_finished_keys(model: &mut Model) -> bool {
+    if model.finished_tools.is_empty() {
+        return false;
+    }
+    model.notice = Some(strings::WORK_LIST_FIXED.into());
+    true
 }
 
 fn open_site_picker(model: &mut Model) {
@@ -388,13 +404,16 @@ fn toggle_field_reveal(model: &mut Model) {
 fn focused_field(model: &mut Model) -> Option<&mut TextField> {
     match model.step {
         Step::Connect => {
+            if keeps_finished_keys(model) {
+                return None;
+            }
             model.forget_connection();
             let row = model.connect.selected_row();
             model.connect.field_mut(row)
         }
         Step::Role => {
             let row = model.role.row(model.role.selected, model.tools.len());
-            if row != RoleRow::Name {
+            if row != RoleRow::Name || keeps_finished_keys(model) {
                 return None;
             }
             model.invalidate_from(Step::Role);
@@ -496,16 +515,22 @@ pub(super) fn on_paste(model: &mut Model, text: &str) {
     match model.step {
         Step::Connect => paste_connect(model, text, first_line),
         Step::Key => paste_key(model, text),
-        Step::Role | Step::Member => match focused_field(model) {
-            Some(field) => field.set(first_line),
-            None => model.notice = Some(strings::PASTE_NOWHERE.into()),
-        },
+        Step::Role | Step::Member => {
+            if let Some(field) = focused_field(model) {
+                field.set(first_line);
+            } else if model.notice.is_none() {
+                model.notice = Some(strings::PASTE_NOWHERE.into());
+            }
+        }
         Step::Registration | Step::Summary => model.notice = Some(strings::PASTE_NOWHERE.into()),
     }
     actions::revalidate(model);
 }
 
 fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
+    if keeps_finished_keys(model) {
+        return;
+    }
     model.forget_connection();
     let form = &mut model.connect;
     let row = form.selected_row();

@@ -1646,28 +1646,13 @@ fn choice_two_identifier_too_long_rejected() {
 #[test]
 fn tool_toggle_restarts_work_list() {
     let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
-    set_up_target(&mut model, "V360APIERC");
-    press(&mut model, KeyCode::Enter);
-    assert_eq!(model.target_index, 1);
+    model.target_index = 1;
 
     model.role.selected = 1;
     press(&mut model, KeyCode::Char(' '));
 
     assert_eq!(model.target_index, 0);
-    assert!(model.finished_tools.is_empty());
-    assert!(model.finished_targets.is_empty());
-}
-
-/// Returns a met role status for a role called `name`.
-fn role_named(name: &str) -> crate::provision::RoleStatus {
-    let status = role_status(true, Outcome::Created);
-    crate::provision::RoleStatus {
-        role: crate::provision::RoleSummary {
-            name: name.into(),
-            ..status.role.clone()
-        },
-        ..status
-    }
+    assert_eq!(model.selected_tools, [true, false]);
 }
 
 #[test]
@@ -1686,4 +1671,46 @@ fn choice_two_met_role_continues() {
         "{command:?}"
     );
     assert_eq!(model.step, Step::Member);
+}
+
+#[test]
+fn finished_key_fixes_tools_and_layout() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.finished_tools.len(), 1);
+    model.step = Step::Role;
+
+    for row in [0, 2] {
+        model.role.selected = row;
+        press(&mut model, KeyCode::Char(' '));
+        let notice = model.notice.clone().unwrap_or_default();
+        assert!(notice.contains("fixed"), "row {row}: {notice}");
+    }
+    model.role.selected = 3;
+    press(&mut model, KeyCode::Char('x'));
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('x'));
+
+    assert!(model.connection.is_some(), "the connection is kept");
+    assert_eq!(model.connect.company.text(), "sandbox");
+    assert_eq!(model.selected_tools, [true, true]);
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::Shared);
+    assert_eq!(model.role.name.text(), "Visionary 360 API");
+    assert_eq!(model.finished_tools.len(), 1);
+}
+
+/// Returns a met role status for a role called `name`.
+fn role_named(name: &str) -> crate::provision::RoleStatus {
+    let status = role_status(true, Outcome::Created);
+    crate::provision::RoleStatus {
+        role: crate::provision::RoleSummary {
+            name: name.into(),
+            ..status.role.clone()
+        },
+        ..status
+    }
 }
