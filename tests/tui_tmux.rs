@@ -93,6 +93,21 @@ impl Tmux {
         ]);
     }
 
+    /// Sends a left click on the cell at the 0-based `column` and `row`, as a terminal reports
+    /// it in SGR mouse mode: a press, then a release.
+    fn click(&self, column: u16, row: u16) {
+        let (x, y) = (column + 1, row + 1);
+        for end in ['M', 'm'] {
+            self.run(&[
+                "send-keys",
+                "-t",
+                SESSION,
+                "-l",
+                &format!("\x1b[<0;{x};{y}{end}"),
+            ]);
+        }
+    }
+
     /// Returns the visible screen.
     fn screen(&self) -> String {
         let output = self.run(&["capture-pane", "-p", "-t", SESSION]);
@@ -167,6 +182,11 @@ fn assert_terminal_restored(tmux: &Tmux, exit_marker: &str) {
         tmux.pane_format("#{cursor_flag}"),
         "1",
         "cursor still hidden"
+    );
+    assert_eq!(
+        tmux.pane_format("#{mouse_any_flag}"),
+        "0",
+        "mouse capture still on"
     );
     let modes: Vec<&str> = screen.split_whitespace().collect();
     assert!(
@@ -891,4 +911,40 @@ fn demo_choice_one_keys_each_tool() {
     tmux.send(&["y"]);
     assert_terminal_restored(&tmux, "EXITED:0");
     let _ = std::fs::remove_dir_all(folder);
+}
+
+/// Returns the 0-based column and row where `text` starts on `screen`.
+#[track_caller]
+fn cell_of(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            let column = line[..byte].chars().count();
+            return (
+                u16::try_from(column).expect("column fits"),
+                u16::try_from(row).expect("row fits"),
+            );
+        }
+    }
+    panic!("{text:?} not on screen:\n{screen}");
+}
+
+#[test]
+fn demo_mouse_clicks_rows_and_tabs() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo --mouse"), &[]);
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Press Enter to find or create the role");
+
+    let (column, row) = cell_of(&screen, "Layout");
+    tmux.click(column, row);
+    tmux.click(column, row);
+    tmux.wait_for("Role for Email reConnector (1 of 1): Visionary 360 API ERC");
+    let (column, row) = cell_of(&screen, "2 API member");
+    tmux.click(column, row);
+    let screen = tmux.wait_for("Finish 1 Security role first");
+    assert!(screen.contains("> [ ] 1 Security role"), "{screen}");
+
+    tmux.send(&["C-c"]);
+    assert_terminal_restored(&tmux, "EXITED:130");
 }

@@ -33,7 +33,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::EventStream;
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
@@ -59,6 +59,9 @@ pub struct WizardOptions {
     pub tools: Vec<crate::requirements::Manifest>,
     /// Accepts a security role with the admin flag.
     pub allow_admin_role: bool,
+    /// Takes left clicks on step tabs, rows and picker entries. While the wizard captures the
+    /// mouse, most terminals select text only with Shift held.
+    pub mouse: bool,
 }
 
 impl fmt::Debug for WizardOptions {
@@ -76,6 +79,7 @@ impl fmt::Debug for WizardOptions {
             .field("client_id", &self.client_id)
             .field("tools", &tools)
             .field("allow_admin_role", &self.allow_admin_role)
+            .field("mouse", &self.mouse)
             .finish()
     }
 }
@@ -131,7 +135,7 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
 
     let (replies, reply_receiver) = mpsc::channel(REPLY_CHANNEL_CAPACITY);
     let runner = Runner::new(replies, sandbox);
-    let mut guard = terminal::enter()?;
+    let mut guard = terminal::enter(options.mouse)?;
     let result = event_loop(&mut guard.terminal, &mut model, &runner, reply_receiver).await;
     drop(guard);
 
@@ -151,11 +155,13 @@ async fn event_loop(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
     let terminal_info = TerminalInfo::from_env();
+    let mut clicks = view::ClickMap::default();
 
     loop {
-        terminal.draw(|frame| view::view(model, frame))?;
+        terminal.draw(|frame| clicks = view::view(model, frame))?;
         let message = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Mouse(mouse))) => click_message(&clicks, mouse),
                 Some(Ok(event)) => Msg::from_event(event),
                 Some(Err(error)) => return Err(error.into()),
                 None => Some(Msg::Signal(ExitSignal::HangUp)),
@@ -182,6 +188,15 @@ async fn event_loop(
             return Ok(exit);
         }
     }
+}
+
+/// Maps a left button press to what the last frame drew at that cell; other mouse events are
+/// ignored.
+fn click_message(clicks: &view::ClickMap, mouse: MouseEvent) -> Option<Msg> {
+    if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
+        return None;
+    }
+    clicks.target_at(mouse.column, mouse.row).map(Msg::Click)
 }
 
 /// Writes an OSC 52 sequence straight to the terminal, between two frames.

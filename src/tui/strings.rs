@@ -195,6 +195,10 @@ pub const HELP: &[(&str, &str)] = &[
         "Demo",
         "d does the web UI part of steps 1 and 3 in the sandbox",
     ),
+    (
+        "--mouse",
+        "click a step or a row; a second click toggles or opens a list",
+    ),
 ];
 
 // Pickers and pastes.

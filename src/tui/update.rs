@@ -28,6 +28,7 @@ pub const CLEAR_AFTER_SECONDS: u64 = 30;
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
     match msg {
         Msg::Key(key) => keys::on_key(model, key),
+        Msg::Click(target) => keys::on_click(model, target),
         Msg::Paste(text) => {
             keys::on_paste(model, text.expose_secret());
             None

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::actions;
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::tui::command::{ClipboardCommand, Command};
+use crate::tui::message::ClickTarget;
 use secrecy::ExposeSecret;
 
 use crate::secrets::paste::clean_key;
@@ -102,6 +103,63 @@ fn types_into_selected_field(model: &Model, key: KeyEvent) -> bool {
         KeyCode::Char(_) => !modified,
         KeyCode::Backspace | KeyCode::Delete => true,
         _ => false,
+    }
+}
+
+/// Handles a left click on what the view recorded: a step in the header selects that step, a row
+/// selects the row (a second click on a list or toggle row acts as Space), and a picker entry
+/// chooses it.
+pub(super) fn on_click(model: &mut Model, target: ClickTarget) -> Option<Command> {
+    // A question waits for its answer, which a click does not give.
+    if model.confirm.is_some() {
+        return None;
+    }
+    if let Some(Overlay::Picker(picker)) = &model.overlay {
+        let ClickTarget::PickerEntry(position) = target else {
+            return None;
+        };
+        let index = *picker.visible().get(position)?;
+        let picker_target = picker.target;
+        model.overlay = None;
+        choose(model, picker_target, index);
+        actions::revalidate(model);
+        return None;
+    }
+    if model.overlay.is_some() {
+        model.overlay = None;
+        return None;
+    }
+
+    model.notice = None;
+    match target {
+        ClickTarget::Step(step) => {
+            model.stop_editing();
+            actions::go_to(model, step)
+        }
+        ClickTarget::Row(index) => {
+            let selected = selected_index(model);
+            if selected == Some(index) && !model.selected_row_is_text() {
+                on_space(model);
+            } else if let Some(selected) = selected {
+                let delta = isize::try_from(index).unwrap_or(isize::MAX)
+                    - isize::try_from(selected).unwrap_or(isize::MAX);
+                move_selection(model, delta);
+            }
+            None
+        }
+        ClickTarget::PickerEntry(_) => None,
+    }
+}
+
+/// Returns the index of the selected row of the current screen, or `None` on the summary.
+fn selected_index(model: &Model) -> Option<usize> {
+    match model.step {
+        Step::Connect => Some(model.connect.selected),
+        Step::Role => Some(model.role.selected),
+        Step::Member => Some(model.member.selected),
+        Step::Key => Some(model.key.selected),
+        Step::Registration => Some(model.registration.selected),
+        Step::Summary => None,
     }
 }
 

@@ -7,7 +7,7 @@ use super::update;
 use crate::provision::Outcome;
 use crate::tui::command::{ClipboardCommand, Command};
 use crate::tui::fixtures::*;
-use crate::tui::message::{ExitSignal, Msg};
+use crate::tui::message::{ClickTarget, ExitSignal, Msg};
 use crate::tui::model::{Exit, KeyringOutcome, Model, Overlay, RequestId, RequestKind, Step};
 
 #[test]
@@ -1713,4 +1713,76 @@ fn role_named(name: &str) -> crate::provision::RoleStatus {
         },
         ..status
     }
+}
+
+#[test]
+fn click_on_step_tab_moves() {
+    let mut model = model_at(Step::Key);
+
+    update(&mut model, Msg::Click(ClickTarget::Step(Step::Role)));
+    assert_eq!(model.step, Step::Role);
+    update(
+        &mut model,
+        Msg::Click(ClickTarget::Step(Step::Registration)),
+    );
+
+    assert_eq!(model.step, Step::Role, "step 4 waits for a verified key");
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("3 API key"), "{notice}");
+}
+
+#[test]
+fn click_selects_row_then_acts() {
+    let mut model = model_at(Step::Role);
+    let layout_row = model.tools.len();
+
+    update(&mut model, Msg::Click(ClickTarget::Row(layout_row)));
+    assert_eq!(model.role.selected, layout_row);
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::Shared);
+    update(&mut model, Msg::Click(ClickTarget::Row(layout_row)));
+
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::PerTool);
+}
+
+#[test]
+fn click_on_text_row_takes_typing() {
+    let mut model = model_at(Step::Key);
+    model.left_field = true;
+
+    update(&mut model, Msg::Click(ClickTarget::Row(2)));
+    press(&mut model, KeyCode::Char('q'));
+
+    assert_eq!(model.key.private_key.text(), "q");
+    assert!(model.confirm.is_none());
+}
+
+#[test]
+fn click_chooses_picker_entry() {
+    let mut model = model_at(Step::Member);
+    model.member.selected = 3;
+    press(&mut model, KeyCode::Char(' '));
+    assert!(matches!(model.overlay, Some(Overlay::Picker(_))));
+
+    update(&mut model, Msg::Click(ClickTarget::Row(0)));
+    assert!(
+        model.overlay.is_some(),
+        "the screen under a picker is not clickable"
+    );
+    update(&mut model, Msg::Click(ClickTarget::PickerEntry(1)));
+
+    assert!(model.overlay.is_none());
+    assert_eq!(model.member.picks.location, 1);
+}
+
+#[test]
+fn click_does_not_answer_question() {
+    let mut model = model_at(Step::Member);
+    model.left_field = true;
+    press(&mut model, KeyCode::Char('q'));
+    assert!(model.confirm.is_some());
+
+    update(&mut model, Msg::Click(ClickTarget::Step(Step::Role)));
+
+    assert!(model.confirm.is_some());
+    assert_eq!(model.step, Step::Member);
 }

@@ -5,12 +5,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, Theme};
+use super::{choice_row, field_row, problem_lines, styled, ClickMap, Theme};
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::tui::model::{ConnectRow, Model};
 use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let form = &model.connect;
     let mut lines = vec![styled(strings::CONNECT_INTRO, theme.muted), Line::default()];
     for (index, row) in form.rows().into_iter().enumerate() {
@@ -32,6 +33,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 selected && model.takes_text(),
             ),
         };
+        rows.push((index, lines.len()));
         lines.push(line);
         if row != ConnectRow::Site {
             if let Err(message) = validate::connect_row(form, row, false) {
@@ -65,5 +67,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else if model.demo {
         lines.push(Line::from(strings::CONNECT_DEMO));
     }
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

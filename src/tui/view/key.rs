@@ -6,13 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, Theme};
+use super::{choice_row, field_row, problem_lines, styled, ClickMap, Theme};
 use crate::provision::guidance;
 use crate::secrets::paste::KeyHalf;
 use crate::tui::model::{KeyRoute, KeyRow, Model};
 use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let form = &model.key;
     let tool = model.key_tool();
     let identifier = model.member_identifier();
@@ -32,6 +33,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.extend([Line::from(instructions), Line::default()]);
 
     let selected = form.selected_row();
+    rows.push((0, lines.len()));
     lines.push(choice_row(
         theme,
         strings::FIELD_ROUTE,
@@ -67,6 +69,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         if let Some(feedback) = &form.paste_feedback[index] {
             line.push_span(Span::styled(format!("  {feedback}"), theme.muted));
         }
+        rows.push((index + 1, lines.len()));
         lines.push(line);
         let half = if index == 0 {
             KeyHalf::Public
@@ -132,5 +135,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -6,12 +6,13 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use secrecy::ExposeSecret;
 
-use super::{styled, value_row, Theme};
+use super::{styled, value_row, ClickMap, Theme};
 use crate::tui::model::{KeyringOutcome, Model, RegistrationField, SendOutcome};
 use crate::tui::strings;
 use crate::tui::update::TICKS_PER_SECOND;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let tool = model.key_tool();
     let state = &model.registration;
     let mut lines = Vec::new();
@@ -43,6 +44,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 RegistrationField::MemberIdentifier => verified.status.member_identifier.clone(),
             };
             let label = strings::registration_label(field);
+            rows.push((index, lines.len()));
             lines.push(value_row(theme, label, value, state.selected == index));
         }
     }
@@ -94,5 +96,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => strings::REGISTRATION_NEXT.to_owned(),
     };
     lines.push(Line::from(next));
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

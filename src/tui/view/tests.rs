@@ -17,7 +17,11 @@ fn render(model: &Model) -> String {
 /// trailing spaces removed.
 pub(super) fn render_at(model: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| view(model, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            view(model, frame);
+        })
+        .expect("draw");
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
     let symbols: Vec<&str> = buffer.content().iter().map(|cell| cell.symbol()).collect();
@@ -285,7 +289,11 @@ fn monochrome_theme_uses_no_colour() {
     model.error = Some(report("boom"));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
 
-    terminal.draw(|frame| view(&model, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            view(&model, frame);
+        })
+        .expect("draw");
 
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
@@ -357,4 +365,68 @@ fn summary_warns_about_expiring_token() {
     let screen = render_at(&model, 120, 40);
 
     assert_shows(&screen, "before it expires at 2027-01-04T12:00:00Z");
+}
+
+/// Renders the model at 80x24 and returns the screen text with the click map.
+fn render_clicks(model: &Model) -> (String, super::ClickMap) {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    let mut clicks = super::ClickMap::default();
+    terminal
+        .draw(|frame| clicks = view(model, frame))
+        .expect("draw");
+    (render(model), clicks)
+}
+
+/// Returns the column and row where `text` starts on `screen`.
+#[track_caller]
+fn position_of(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            let column = line[..byte].chars().count();
+            return (
+                u16::try_from(column).expect("column"),
+                u16::try_from(row).expect("row"),
+            );
+        }
+    }
+    panic!("{text:?} not on screen:\n{screen}");
+}
+
+#[test]
+fn click_map_finds_rows_and_tabs() {
+    let model = model_at(Step::Key);
+    let (screen, clicks) = render_clicks(&model);
+    use crate::tui::message::ClickTarget;
+
+    let (column, row) = position_of(&screen, "Private key");
+    assert_eq!(clicks.target_at(column, row), Some(ClickTarget::Row(2)));
+    let (column, row) = position_of(&screen, "Route");
+    assert_eq!(clicks.target_at(column, row), Some(ClickTarget::Row(0)));
+    let (column, row) = position_of(&screen, "2 API member");
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Step(Step::Member))
+    );
+    let (column, row) = position_of(&screen, "Paste both keys");
+    assert_eq!(clicks.target_at(column, row), None);
+}
+
+#[test]
+fn click_map_finds_checklist_lines() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+    let (screen, clicks) = render_clicks(&model);
+    use crate::tui::message::ClickTarget;
+
+    let (column, row) = position_of(&screen, "Contacts");
+    let first_line_row = model.tools.len() + 2;
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Row(first_line_row + 1))
+    );
+    let (column, row) = position_of(&screen, "Layout");
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Row(model.tools.len()))
+    );
 }
