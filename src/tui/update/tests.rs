@@ -1786,3 +1786,22 @@ fn click_does_not_answer_question() {
     assert!(model.confirm.is_some());
     assert_eq!(model.step, Step::Member);
 }
+
+#[test]
+fn model_debug_hides_finished_keys() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.finished_tools.len(), 1);
+
+    let debug = format!("{model:?}");
+
+    assert!(
+        !debug.contains(TOOL_PRIVATE_KEY),
+        "private key in Debug output"
+    );
+    assert!(
+        !debug.contains(ADMIN_PRIVATE_KEY),
+        "admin key in Debug output"
+    );
+}
