@@ -38,7 +38,7 @@ use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
-use crate::handoff::clipboard::{clear_sequence, copy_sequence, TerminalInfo};
+use crate::handoff::clipboard::{clear_sequence, copy_sequence, support_warning, TerminalInfo};
 use command::{ClipboardCommand, Command, Runner, REPLY_CHANNEL_CAPACITY};
 use message::{ExitSignal, Msg};
 use model::{Exit, Model};
@@ -96,6 +96,7 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
     };
     let mut model = Model::new(tools, options.allow_admin_role, options.demo)?;
     model.monochrome = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    model.clipboard_warning = support_warning(&TerminalInfo::from_env());
     let form = &mut model.connect;
     if let Some(site) = &options.site {
         form.set_site(site);

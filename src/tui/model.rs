@@ -212,6 +212,9 @@ pub struct Model {
     pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,
+    /// Why this terminal may ignore clipboard writes, shown after each copy; `None` for a
+    /// terminal known to carry them out.
+    pub clipboard_warning: Option<String>,
     /// Counts the ticks since start; the clipboard timeout is measured in ticks.
     pub ticks: u64,
     /// Advances on each tick while a request runs.
@@ -258,6 +261,7 @@ impl Model {
             left_field: false,
             audit: Vec::new(),
             clipboard: ClipboardState::default(),
+            clipboard_warning: None,
             ticks: 0,
             spinner: 0,
             exit: None,

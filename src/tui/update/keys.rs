@@ -694,6 +694,10 @@ fn copy_selected(model: &mut Model) -> Option<Command> {
     };
     model.registration.copied = Some(field);
     model.clipboard.clear_at_tick = Some(super::clipboard_deadline(model));
-    model.notice = Some(strings::copied(strings::registration_label(field)));
+    let mut notice = strings::copied(strings::registration_label(field));
+    if let Some(warning) = &model.clipboard_warning {
+        notice = format!("{notice} {warning}");
+    }
+    model.notice = Some(notice);
     Some(Command::Clipboard(ClipboardCommand::Copy(value)))
 }

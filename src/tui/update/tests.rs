@@ -1805,3 +1805,18 @@ fn model_debug_hides_finished_keys() {
         "admin key in Debug output"
     );
 }
+
+#[test]
+fn copy_notice_warns_about_terminal() {
+    let mut model = model_at(Step::Registration);
+    model.clipboard_warning = Some("The Linux console has no clipboard.".into());
+
+    press(&mut model, KeyCode::Char('c'));
+
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("Copied Site"), "{notice}");
+    assert!(
+        notice.ends_with("The Linux console has no clipboard."),
+        "{notice}"
+    );
+}
