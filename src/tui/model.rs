@@ -157,6 +157,9 @@ pub enum Confirm {
     QuitUnsavedKey,
     /// Continue to step 2 with required permissions missing.
     ChecklistOverride,
+    /// Move on to the next tool while this tool's verified key pair is neither stored nor
+    /// sent. Its step 4 cannot be opened again.
+    NextToolUnsavedKey,
 }
 
 /// An event for the audit log, recorded in the order it happened.

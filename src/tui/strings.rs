@@ -299,6 +299,13 @@ pub fn per_tool_target(
 pub const WORK_LIST_FIXED: &str = "The connection, tools, layout and role name are fixed once a \
     tool's key is done, because changing them would drop that key: finish the other tools first.";
 
+pub fn confirm_next_tool(tool_name: &str) -> String {
+    format!(
+        "The key pair of {tool_name} is neither stored nor sent, and its step 4 cannot be \
+         opened again. Continue anyway? y/n (n stays here, so s or p can keep the pair)"
+    )
+}
+
 pub fn next_tool_key(tool_name: &str) -> String {
     format!("Next: the API key for {tool_name}, for the same member.")
 }

@@ -24,6 +24,11 @@ pub(super) fn go_to(model: &mut Model, target: Step) -> Option<Command> {
         return None;
     }
     if model.step == Step::Registration && target == Step::Summary && model.has_more_tools() {
+        if !model.registration.keeps_key() {
+            model.confirm = Some(Confirm::NextToolUnsavedKey);
+            model.notice = Some(strings::confirm_next_tool(&model.key_tool().name));
+            return None;
+        }
         return next_tool(model);
     }
     enter_step(model, target)
@@ -41,7 +46,7 @@ fn current_target(model: &Model) -> Result<Target, String> {
 
 /// Leaves step 4 for the next selected tool: its key in step 3 when it shares the current
 /// member, or else (Choice 2) the role and member of its own target in step 1.
-fn next_tool(model: &mut Model) -> Option<Command> {
+pub(super) fn next_tool(model: &mut Model) -> Option<Command> {
     let key = model.key.result.take()?;
     let finished = FinishedTool {
         tool: model.key_tool().clone(),

@@ -178,6 +178,7 @@ fn on_confirm(model: &mut Model, confirm: Confirm, key: KeyEvent) -> Option<Comm
             });
         }
         Confirm::ChecklistOverride => return actions::override_checklist(model),
+        Confirm::NextToolUnsavedKey => return actions::next_tool(model),
     }
     None
 }

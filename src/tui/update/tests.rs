@@ -8,7 +8,9 @@ use crate::provision::Outcome;
 use crate::tui::command::{ClipboardCommand, Command};
 use crate::tui::fixtures::*;
 use crate::tui::message::{ClickTarget, ExitSignal, Msg};
-use crate::tui::model::{Exit, KeyringOutcome, Model, Overlay, RequestId, RequestKind, Step};
+use crate::tui::model::{
+    Confirm, Exit, KeyringOutcome, Model, Overlay, RequestId, RequestKind, Step,
+};
 
 #[test]
 fn enter_on_connect_starts_connect() {
@@ -1560,7 +1562,7 @@ fn choice_two_sets_up_each_tool() {
             "V360APIERC".to_owned()
         )
     );
-    press(&mut model, KeyCode::Enter);
+    continue_unsaved(&mut model);
 
     assert_eq!(model.step, Step::Role, "the next tool has its own role");
     assert_eq!(model.target_index, 1);
@@ -1607,7 +1609,7 @@ fn choice_one_two_tools_share_member() {
 
     let first = set_up_target(&mut model, "V360API");
     assert_eq!(first.0, "Visionary 360 API");
-    press(&mut model, KeyCode::Enter);
+    continue_unsaved(&mut model);
 
     assert_eq!(
         model.step,
@@ -1677,7 +1679,7 @@ fn choice_two_met_role_continues() {
 fn finished_key_fixes_tools_and_layout() {
     let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
     set_up_target(&mut model, "V360API");
-    press(&mut model, KeyCode::Enter);
+    continue_unsaved(&mut model);
     assert_eq!(model.finished_tools.len(), 1);
     model.step = Step::Role;
 
@@ -1791,7 +1793,7 @@ fn click_does_not_answer_question() {
 fn model_debug_hides_finished_keys() {
     let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
     set_up_target(&mut model, "V360API");
-    press(&mut model, KeyCode::Enter);
+    continue_unsaved(&mut model);
     assert_eq!(model.finished_tools.len(), 1);
 
     let debug = format!("{model:?}");
@@ -1819,4 +1821,33 @@ fn copy_notice_warns_about_terminal() {
         notice.ends_with("The Linux console has no clipboard."),
         "{notice}"
     );
+}
+
+/// Leaves step 4 for the next tool and confirms that its key stays unsaved.
+fn continue_unsaved(model: &mut Model) {
+    press(model, KeyCode::Enter);
+    assert_eq!(model.confirm, Some(Confirm::NextToolUnsavedKey));
+    press(model, KeyCode::Char('y'));
+}
+
+#[test]
+fn next_tool_asks_about_unsaved_key() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+
+    press(&mut model, KeyCode::Enter);
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("neither stored nor sent"), "{notice}");
+    press(&mut model, KeyCode::Char('n'));
+    assert_eq!(model.step, Step::Registration, "n stays");
+    assert!(model.finished_tools.is_empty());
+
+    model.registration.keyring = Some(KeyringOutcome::Stored {
+        account: "account".into(),
+    });
+    press(&mut model, KeyCode::Enter);
+
+    assert!(model.confirm.is_none(), "a stored key needs no question");
+    assert_eq!(model.step, Step::Key);
+    assert_eq!(model.finished_tools.len(), 1);
 }

@@ -421,6 +421,11 @@ fn several_tools_screens() {
     first_registration.step = Step::Registration;
     snapshot("registration_first_of_two", &first_registration);
 
+    let mut confirm_next = first_registration.clone();
+    confirm_next.confirm = Some(Confirm::NextToolUnsavedKey);
+    confirm_next.notice = Some(strings::confirm_next_tool("Email reConnector"));
+    snapshot("registration_confirm_next_tool", &confirm_next);
+
     let mut summary = second_tool_model();
     summary.key.result = Some(VerifiedKey {
         status: key_status(false, true),
