@@ -93,6 +93,21 @@ impl Tmux {
         ]);
     }
 
+    /// Sends a left click on the cell at the 0-based `column` and `row`, as a terminal reports
+    /// it in SGR mouse mode: a press, then a release.
+    fn click(&self, column: u16, row: u16) {
+        let (x, y) = (column + 1, row + 1);
+        for end in ['M', 'm'] {
+            self.run(&[
+                "send-keys",
+                "-t",
+                SESSION,
+                "-l",
+                &format!("\x1b[<0;{x};{y}{end}"),
+            ]);
+        }
+    }
+
     /// Returns the visible screen.
     fn screen(&self) -> String {
         let output = self.run(&["capture-pane", "-p", "-t", SESSION]);
@@ -167,6 +182,11 @@ fn assert_terminal_restored(tmux: &Tmux, exit_marker: &str) {
         tmux.pane_format("#{cursor_flag}"),
         "1",
         "cursor still hidden"
+    );
+    assert_eq!(
+        tmux.pane_format("#{mouse_any_flag}"),
+        "0",
+        "mouse capture still on"
     );
     let modes: Vec<&str> = screen.split_whitespace().collect();
     assert!(
@@ -717,5 +737,221 @@ fn ctrl_c_during_request_restores_terminal() {
     tmux.wait_for("Connecting to ConnectWise");
     tmux.send(&["C-c"]);
 
+    assert_terminal_restored(&tmux, "EXITED:130");
+}
+
+#[test]
+fn demo_tokens_route_mints_key() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    walk_demo_to_key_step(&tmux);
+
+    tmux.send(&["Up"]);
+    tmux.send(&["Space"]);
+    let screen = tmux.wait_for("Enter: mint a key pair");
+    assert!(screen.contains("tokens endpoint"), "{screen}");
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("Key accepted");
+    assert!(screen.contains("[!] This key expires"), "{screen}");
+    assert_masked(&screen, "Private key");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("(press v to show)");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Left to do:");
+    assert!(screen.contains("before it expires at"), "{screen}");
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+}
+
+/// Writes a second tool, whose requirement Email reConnector lacks, to a `--tools-dir` folder
+/// that only the test named `test` uses, and returns the folder.
+fn ticket_tool_folder(test: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("v360-tui-tools-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("create the tools folder");
+    let manifest = "id = 'ticket-tool'\nname = 'Ticket Tool'\nmember_suffix = 'TT'\n\
+                    [[permission]]\nmodule = 'Project'\nfunction = 'Project Contacts'\n\
+                    inquire = 'All'\n";
+    std::fs::write(folder.join("ticket-tool.toml"), manifest).expect("write the manifest");
+    folder
+}
+
+/// Starts `--demo` with the ticket tool, connects, and selects the ticket tool in step 1. Returns
+/// the session and the tools folder to remove at the end.
+fn start_with_ticket_tool(test: &str) -> (Tmux, std::path::PathBuf) {
+    let folder = ticket_tool_folder(test);
+    let command = format!("{BINARY} --demo --tools-dir {}", folder.display());
+    let tmux = Tmux::start(&command, &[]);
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Press Enter to find or create the role");
+    tmux.send(&["Down"]);
+    tmux.send(&["Space"]);
+    tmux.wait_for("[x] Ticket Tool");
+    (tmux, folder)
+}
+
+/// Sets up the role, member and key of one Choice 2 target with the sandbox-only keys, from
+/// its role screen to its registration screen.
+fn walk_demo_target(tmux: &Tmux, tool: &str, identifier: &str) {
+    tmux.send(&["Enter"]);
+    tmux.wait_for("[missing]");
+    tmux.send(&["d"]);
+    tmux.wait_for("Every required permission is set");
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("Member for {tool}"));
+    tmux.wait_for("Level             <");
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("Created the API member {identifier}"));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("API Keys tab");
+    tmux.send(&["Up"]);
+    tmux.send(&["d"]);
+    tmux.wait_for("The sandbox created a key");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Key accepted");
+    assert!(
+        screen.contains(&format!("belongs to {identifier}")),
+        "{screen}"
+    );
+    tmux.send(&["Enter"]);
+    tmux.wait_for(&format!("What the registration form of {tool} needs"));
+}
+
+#[test]
+fn demo_choice_two_sets_up_each_tool() {
+    require_tmux();
+    let (tmux, folder) = start_with_ticket_tool("choice-two");
+
+    // The Layout row is below the second tool.
+    tmux.send(&["Down"]);
+    tmux.send(&["Space"]);
+    tmux.wait_for("Role for Email reConnector (1 of 2): Visionary 360 API ERC");
+    walk_demo_target(&tmux, "Email reConnector", "V360APIERC");
+    let screen = tmux.wait_for("Press Enter to continue with the next tool, Ticket Tool");
+    assert!(
+        screen.contains("Tool 1 of 2: Email reConnector"),
+        "{screen}"
+    );
+
+    tmux.send(&["Enter"]);
+    tmux.wait_for("its step 4 cannot be opened again");
+    tmux.send(&["y"]);
+    tmux.wait_for("Role for Ticket Tool (2 of 2): Visionary 360 API TT");
+    walk_demo_target(&tmux, "Ticket Tool", "V360APITT");
+    tmux.wait_for("Press Enter for the summary");
+    tmux.send(&["Enter"]);
+
+    let screen = tmux.wait_for("Left to do:");
+    for expected in [
+        "Security role \"Visionary 360 API ERC\"",
+        "Security role \"Visionary 360 API TT\"",
+        "- API member V360APIERC",
+        "- API member V360APITT",
+        "API key for Email reConnector: accepted live as V360APIERC",
+        "API key for Ticket Tool: accepted live as V360APITT",
+        "registration form of Ticket Tool",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+    assert!(!screen.contains("Delete the old key"), "{screen}");
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+#[test]
+fn demo_choice_one_keys_each_tool() {
+    require_tmux();
+    let (tmux, folder) = start_with_ticket_tool("choice-one");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("[missing]");
+    tmux.send(&["d"]);
+    tmux.wait_for("Every required permission is set");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Level             <");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Created the API member V360API");
+    tmux.send(&["Enter"]);
+
+    for (position, tool) in [(1, "Email reConnector"), (2, "Ticket Tool")] {
+        let screen = tmux.wait_for(&format!("Tool {position} of 2: {tool}"));
+        assert!(
+            screen.contains(&format!("(Description: {tool})")),
+            "{screen}"
+        );
+        tmux.send(&["Up"]);
+        tmux.send(&["d"]);
+        tmux.wait_for("The sandbox created a key");
+        tmux.send(&["Enter"]);
+        tmux.wait_for("Key accepted: it belongs to V360API");
+        tmux.send(&["Enter"]);
+        tmux.wait_for(&format!("What the registration form of {tool} needs"));
+        tmux.send(&["Enter"]);
+        if position == 1 {
+            // The first tool's key is neither stored nor sent, so moving on asks first.
+            tmux.wait_for("its step 4 cannot be opened again");
+            tmux.send(&["y"]);
+        }
+    }
+
+    let screen = tmux.wait_for("Left to do:");
+    assert!(
+        screen.contains("API key for Email reConnector: accepted live as V360API"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("API key for Ticket Tool: accepted live as V360API"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen.matches("- API member V360API").count(),
+        1,
+        "{screen}"
+    );
+    tmux.send(&["q"]);
+    tmux.wait_for("Quit anyway? y/n");
+    tmux.send(&["y"]);
+    assert_terminal_restored(&tmux, "EXITED:0");
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+/// Returns the 0-based column and row where `text` starts on `screen`.
+#[track_caller]
+fn cell_of(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            let column = line[..byte].chars().count();
+            return (
+                u16::try_from(column).expect("column fits"),
+                u16::try_from(row).expect("row fits"),
+            );
+        }
+    }
+    panic!("{text:?} not on screen:\n{screen}");
+}
+
+#[test]
+fn demo_mouse_clicks_rows_and_tabs() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo --mouse"), &[]);
+    tmux.wait_for("press Enter to connect");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Press Enter to find or create the role");
+
+    let (column, row) = cell_of(&screen, "Layout");
+    tmux.click(column, row);
+    tmux.click(column, row);
+    tmux.wait_for("Role for Email reConnector (1 of 1): Visionary 360 API ERC");
+    let (column, row) = cell_of(&screen, "2 API member");
+    tmux.click(column, row);
+    let screen = tmux.wait_for("Finish 1 Security role first");
+    assert!(screen.contains("> [ ] 1 Security role"), "{screen}");
+
+    tmux.send(&["C-c"]);
     assert_terminal_restored(&tmux, "EXITED:130");
 }

@@ -59,6 +59,11 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// Let the wizard take mouse clicks on step tabs, rows and list entries. Most terminals then
+    /// select text only with Shift held.
+    #[arg(long)]
+    pub mouse: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
@@ -319,6 +324,11 @@ pub async fn main() -> ExitCode {
             env::PRIVATE_KEY
         ));
     }
+    if cli.mouse && cli.command.is_some() {
+        return usage_failure(
+            "--mouse applies to the wizard and cannot be combined with a subcommand".into(),
+        );
+    }
     if cli.demo && cli.command.is_some() {
         return usage_failure(
             "--demo runs the wizard and cannot be combined with a subcommand; for apply, plan \
@@ -370,7 +380,7 @@ pub async fn main() -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&cli.connection, args).await.into(),
         Some(Command::Check(args)) => check::run(&cli.connection, args).await.into(),
         Some(Command::Tools(args)) => list_tools(&cli.connection, args).into(),
-        None => run_wizard(cli.demo, &cli.connection).await,
+        None => run_wizard(cli.demo, cli.mouse, &cli.connection).await,
     }
 }
 
@@ -468,7 +478,7 @@ fn list_tools(connection: &ConnectionArgs, args: &ToolsArgs) -> Exit {
     Exit::Done
 }
 
-async fn run_wizard(demo: bool, connection: &ConnectionArgs) -> ExitCode {
+async fn run_wizard(demo: bool, mouse: bool, connection: &ConnectionArgs) -> ExitCode {
     let tools = match settings::tool_catalog(connection) {
         Ok(tools) => tools,
         Err(error) => {
@@ -485,6 +495,7 @@ async fn run_wizard(demo: bool, connection: &ConnectionArgs) -> ExitCode {
         client_id: connection.client_id.clone(),
         tools,
         allow_admin_role: connection.allow_admin_role,
+        mouse,
     };
     match crate::tui::run(options).await {
         Ok(code) => code,

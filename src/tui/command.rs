@@ -8,9 +8,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tokio::sync::mpsc;
 
 use super::error::ErrorReport;
@@ -18,6 +17,7 @@ use super::message::Msg;
 use super::model::{ConnectionInfo, RequestId};
 use crate::cwm::site::web_host;
 use crate::cwm::Credentials;
+use crate::handoff::registration::{self, RegistrationFields};
 use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session};
 use crate::requirements::Requirements;
 use crate::sandbox::{LevelChange, Sandbox};
@@ -27,16 +27,6 @@ use crate::secrets::{keystore, KeyPair};
 /// abandoned requests can add to it, so a few slots are enough. A full channel delays the
 /// sending task and loses nothing.
 pub const REPLY_CHANNEL_CAPACITY: usize = 16;
-
-/// How long the registration endpoint may take to respond.
-const SEND_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// How many characters of the registration endpoint's response the screen shows.
-const SEND_RESPONSE_CHARS: usize = 200;
-
-/// How long a keyring call may take before the wizard reports it as unavailable. Some Secret
-/// Service setups wait for an unlock prompt that never comes in a terminal session.
-const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One permission level for the sandbox to set, as the web UI would.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +81,13 @@ pub enum Command {
         pair: KeyPair,
         requirements: Requirements,
     },
+    /// Mints a key pair for the member through the tokens endpoint, and verifies it.
+    MintKey {
+        request_id: RequestId,
+        session: RequestId,
+        identifier: String,
+        requirements: Requirements,
+    },
     StoreKey {
         request_id: RequestId,
         account: String,
@@ -110,7 +107,7 @@ pub enum Command {
     SendRegistration {
         request_id: RequestId,
         url: String,
-        fields: Vec<(&'static str, SecretString)>,
+        fields: RegistrationFields,
     },
     /// Writes the user's decision to continue with unmet permissions to the audit log.
     RecordOverride {
@@ -230,6 +227,20 @@ impl Runner {
                     session.verify_key(&identifier, &pair, &requirements).await
                 },
                 move |result| Msg::KeyVerified { request_id, result },
+            ),
+            Command::MintKey {
+                request_id,
+                session,
+                identifier,
+                requirements,
+            } => self.with_session(
+                session,
+                "minting a key pair through the tokens endpoint",
+                move |session| async move {
+                    let minted = session.mint_token(&identifier, &requirements).await?;
+                    Ok((minted.status, minted.pair, minted.expiration))
+                },
+                move |result| Msg::KeyMinted { request_id, result },
             ),
             Command::StoreKey {
                 request_id,
@@ -416,89 +427,42 @@ fn open_audit_log() -> Option<Arc<crate::audit::AuditLog>> {
     }
 }
 
-/// Runs the blocking keyring call off the runtime's worker threads, with a timeout.
+/// Stores the pair in the OS keyring. The keystore runs the blocking call off the runtime's
+/// worker threads and gives up after its own timeout.
 async fn store_key(account: String, pair: KeyPair) -> Result<String, ErrorReport> {
     const ACTION: &str = "storing the key pair in the OS keyring";
     const TITLE: &str = "The OS keyring is not available";
-    let task =
-        tokio::task::spawn_blocking(move || keystore::store(&account, &pair).map(|()| account));
-    let result = match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
-        Ok(Ok(Ok(account))) => {
-            tracing::info!(%account, "key pair stored in the OS keyring");
-            return Ok(account);
+    match keystore::store_pair(&account, &pair).await {
+        Ok(stored) => {
+            tracing::info!(%account, backend = %stored.backend, "key pair stored in the OS keyring");
+            Ok(account)
         }
-        Ok(Ok(Err(error))) => ErrorReport::from_error(ACTION, TITLE, &error),
-        Ok(Err(join_error)) => ErrorReport::from_message(
-            ACTION,
-            TITLE,
-            format!("the OS keyring call failed ({join_error}); the key stays in memory only"),
-        ),
-        Err(_) => ErrorReport::from_message(
-            ACTION,
-            TITLE,
-            format!(
-                "the OS keyring did not answer within {} s; the key stays in memory only",
-                KEYRING_TIMEOUT.as_secs()
-            ),
-        ),
-    };
-    tracing::warn!("{ACTION} failed: {}", result.message);
-    Err(result)
+        Err(error) => {
+            let report = ErrorReport::from_error(ACTION, TITLE, &error);
+            tracing::warn!("{ACTION} failed: {}", report.message);
+            Err(report)
+        }
+    }
 }
 
-/// Posts the fields as one JSON object and returns the status and the start of the response.
-///
-/// Only HTTPS is used, except for a loopback address, so the private key never crosses a
-/// network unencrypted.
+/// Sends the registration through the handoff module, which accepts only HTTPS and follows no
+/// redirect, and returns the status and the endpoint's message.
 async fn send_registration(
     url: &str,
-    fields: &[(&'static str, SecretString)],
+    fields: &RegistrationFields,
 ) -> Result<(u16, String), ErrorReport> {
     const ACTION: &str = "sending the key pair to the registration endpoint";
     const TITLE: &str = "Sending the registration failed";
-
-    let parsed = url::Url::parse(url)
-        .map_err(|error| ErrorReport::from_error(ACTION, "Invalid registration URL", &error))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(address)) => address.is_loopback(),
-        Some(url::Host::Ipv6(address)) => address.is_loopback(),
-        Some(url::Host::Domain(name)) => name == "localhost",
-        None => false,
-    };
-
-    if parsed.scheme() != "https" && !loopback {
-        return Err(ErrorReport::from_message(
-            ACTION,
-            "Invalid registration URL",
-            format!(
-                "the registration URL {url} is not HTTPS; the key pair is sent only over HTTPS"
-            ),
-        ));
+    match registration::send(url, fields, None).await {
+        Ok(receipt) => {
+            tracing::info!(status = receipt.status, "registration sent");
+            Ok((receipt.status, receipt.message.unwrap_or_default()))
+        }
+        Err(error) => {
+            tracing::warn!("{ACTION} failed: {error}");
+            Err(ErrorReport::from_error(ACTION, TITLE, &error))
+        }
     }
-
-    // NOTE: serde_json copies each value into a plain String, which is not zeroized on drop.
-    let body: serde_json::Map<String, serde_json::Value> = fields
-        .iter()
-        .map(|(name, value)| {
-            (
-                (*name).to_owned(),
-                serde_json::Value::String(value.expose_secret().to_owned()),
-            )
-        })
-        .collect();
-    let response = reqwest::Client::new()
-        .post(parsed)
-        .timeout(SEND_TIMEOUT)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|error| ErrorReport::from_error(ACTION, TITLE, &error))?;
-
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    let excerpt: String = text.chars().take(SEND_RESPONSE_CHARS).collect();
-    tracing::info!(status, "registration sent");
-    Ok((status, excerpt))
 }
 
 /// Logs a failed engine call and returns its report for the screen.

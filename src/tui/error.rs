@@ -18,14 +18,21 @@ pub struct ErrorReport {
     pub details: Vec<String>,
 }
 
+const INVALID_INPUT_TITLE: &str = "Invalid input";
+
 impl ErrorReport {
     /// Builds a report for an input that failed a check before any request.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self {
-            title: "Invalid input".into(),
+            title: INVALID_INPUT_TITLE.into(),
             message: message.into(),
             details: vec!["Found before any request was sent to ConnectWise.".into()],
         }
+    }
+
+    /// Returns whether this report is for an input that failed a check before any request.
+    pub fn is_invalid_input(&self) -> bool {
+        self.title == INVALID_INPUT_TITLE
     }
 
     /// Builds a report for a failed action from any error, with its `source` chain.
@@ -96,7 +103,8 @@ fn chain(error: &(dyn Error + 'static)) -> Vec<String> {
 }
 
 /// Capitalizes the first letter and ends the text with a full stop.
-fn sentence(text: &str) -> String {
+/// Returns `text` trimmed, with a capital first letter and a closing full stop.
+pub(super) fn sentence(text: &str) -> String {
     let mut characters = text.trim().chars();
     let mut result: String = match characters.next() {
         Some(first) => first.to_uppercase().chain(characters).collect(),

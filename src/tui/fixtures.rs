@@ -24,6 +24,30 @@ pub fn model() -> Model {
     Model::new(manifest::builtin(), false, false).expect("built-in tools")
 }
 
+/// A second tool with its own suffix and one requirement, for runs with several tools.
+pub fn ticket_tool() -> manifest::Manifest {
+    let text = "id = 'ticket-tool'\nname = 'Ticket Tool'\nmember_suffix = 'TT'\n\
+                [[permission]]\nmodule = 'Project'\nfunction = 'Project Contacts'\n\
+                inquire = 'All'\n";
+    manifest::Manifest::parse(text, "ticket-tool.toml").expect("test manifest")
+}
+
+/// Returns a model connected as `model_at(Step::Role)` is, with Email reConnector and
+/// [`ticket_tool`] both selected in `layout`.
+pub fn two_tool_model(layout: super::model::MemberLayout) -> Model {
+    let mut tools = manifest::builtin();
+    tools.push(ticket_tool());
+    let mut model = Model::new(tools, false, false).expect("two tools");
+    fill_connect(&mut model);
+    model.selected_tools = vec![true, true];
+    model.merge_requirements();
+    model.role.layout = layout;
+    model.connection = Some(connection(1));
+    model.connect.dirty = false;
+    model.step = Step::Role;
+    model
+}
+
 pub fn demo_model() -> Model {
     let mut model = Model::new(manifest::builtin(), false, true).expect("built-in tools");
     fill_connect(&mut model);
@@ -195,6 +219,7 @@ pub fn model_at(target: Step) -> Model {
     }
 
     model.member.status = Some(member_status(Outcome::Created, false));
+    model.member.created.push("V360API".into());
     model.step = Step::Key;
     if target == Step::Key {
         return model;
@@ -205,6 +230,8 @@ pub fn model_at(target: Step) -> Model {
     model.key.result = Some(super::model::VerifiedKey {
         status: key_status(false, true),
         pair: tool_pair(),
+        route: super::model::KeyRoute::Durable,
+        expiration: None,
     });
     model.step = Step::Registration;
     if target == Step::Registration {

@@ -3,9 +3,10 @@
 use crate::cwm::models::NamedItem;
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::provision::{
-    KeyStatus, MemberChoices, MemberSpec, MemberStatus, Outcome, RoleStatus,
+    KeyStatus, Layout, MemberChoices, MemberSpec, MemberStatus, Outcome, RoleStatus,
     DEFAULT_MEMBER_IDENTIFIER, DEFAULT_MEMBER_NAME,
 };
+use crate::requirements::Manifest;
 use crate::secrets::KeyPair;
 
 use super::input::TextField;
@@ -48,6 +49,8 @@ pub struct ConnectForm {
     pub editing: bool,
     /// Set by any edit after the last successful connection, so Enter connects again.
     pub dirty: bool,
+    /// Set when an edit dropped a working connection, so the Connect screen requests a new one.
+    pub reconnect_needed: bool,
 }
 
 impl Default for ConnectForm {
@@ -62,6 +65,7 @@ impl Default for ConnectForm {
             selected: 0,
             editing: false,
             dirty: true,
+            reconnect_needed: false,
         }
     }
 }
@@ -166,6 +170,32 @@ pub enum MemberLayout {
     Shared,
     /// Choice 2: one member and one role per tool.
     PerTool,
+}
+
+impl From<MemberLayout> for Layout {
+    fn from(layout: MemberLayout) -> Layout {
+        match layout {
+            MemberLayout::Shared => Layout::Shared,
+            MemberLayout::PerTool => Layout::PerTool,
+        }
+    }
+}
+
+/// The role and member of a target that the wizard finished, for the summary.
+#[derive(Debug, Clone)]
+pub struct FinishedTarget {
+    pub role: RoleStatus,
+    pub role_outcome: Outcome,
+    pub checklist_override: Option<ChecklistOverride>,
+    pub member: MemberStatus,
+}
+
+/// A tool whose key the wizard finished, with what step 4 did with it.
+#[derive(Debug, Clone)]
+pub struct FinishedTool {
+    pub tool: Manifest,
+    pub key: VerifiedKey,
+    pub registration: RegistrationState,
 }
 
 /// The rows of the security role screen.
@@ -296,6 +326,9 @@ pub struct MemberForm {
     pub choices: Option<MemberChoices>,
     pub picks: MemberPicks,
     pub status: Option<MemberStatus>,
+    /// The identifiers of the members this run created. A later change to such a member still
+    /// counts as created, and it had no API key before this run.
+    pub created: Vec<String>,
 }
 
 impl Default for MemberForm {
@@ -308,6 +341,7 @@ impl Default for MemberForm {
             choices: None,
             picks: MemberPicks::default(),
             status: None,
+            created: Vec::new(),
         }
     }
 }
@@ -321,6 +355,13 @@ impl MemberForm {
         self.status
             .as_ref()
             .is_some_and(|status| status.pending_changes.is_empty())
+    }
+
+    /// Returns whether this run created the member `identifier`, ignoring ASCII case.
+    pub fn created_this_run(&self, identifier: &str) -> bool {
+        self.created
+            .iter()
+            .any(|created| created.eq_ignore_ascii_case(identifier))
     }
 
     /// Returns the entries of a picker row, with "site default" first for the time zone.
@@ -476,6 +517,10 @@ impl KeyForm {
 pub struct VerifiedKey {
     pub status: KeyStatus,
     pub pair: KeyPair,
+    /// The route that produced the key; a minted key carries its expiration.
+    pub route: KeyRoute,
+    /// When a minted key stops working, as ConnectWise reported it.
+    pub expiration: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -545,6 +590,17 @@ pub struct RegistrationState {
 }
 
 impl RegistrationState {
+    /// Returns whether the key pair is kept outside this program: stored in the keyring, or
+    /// accepted by the registration endpoint with a 2xx status.
+    pub fn keeps_key(&self) -> bool {
+        let stored = matches!(self.keyring, Some(KeyringOutcome::Stored { .. }));
+        let sent = matches!(
+            self.sent,
+            Some(SendOutcome::Sent { status, .. }) if (200..300).contains(&status)
+        );
+        stored || sent
+    }
+
     pub fn selected_field(&self) -> RegistrationField {
         RegistrationField::ALL[self.selected.min(RegistrationField::ALL.len() - 1)]
     }

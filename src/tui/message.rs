@@ -7,7 +7,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 
-use super::model::{ConnectionInfo, ErrorReport, RequestId};
+use super::model::{ConnectionInfo, ErrorReport, RequestId, Step};
 use crate::provision::{KeyStatus, MemberChoices, MemberSpec, MemberStatus, RoleStatus};
 use crate::secrets::KeyPair;
 
@@ -19,9 +19,22 @@ pub enum ExitSignal {
     HangUp,
 }
 
+/// What a left click selects, as the view recorded it for the cell clicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClickTarget {
+    /// A step in the header.
+    Step(Step),
+    /// A row of the current screen, by the index that its form selects.
+    Row(usize),
+    /// An entry of the open picker, by its position in the filtered list.
+    PickerEntry(usize),
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A left click with `--mouse`.
+    Click(ClickTarget),
     /// Text from a bracketed paste; it may be a private key, so it is kept secret.
     Paste(SecretString),
     Resize {
@@ -53,6 +66,11 @@ pub enum Msg {
     KeyVerified {
         request_id: RequestId,
         result: Result<(KeyStatus, KeyPair), ErrorReport>,
+    },
+    /// A minted key pair, verified, with its expiration.
+    KeyMinted {
+        request_id: RequestId,
+        result: Result<(KeyStatus, KeyPair, Option<String>), ErrorReport>,
     },
     /// The keyring account on success.
     KeyStored {

@@ -5,14 +5,13 @@
 //! - [`command`]: engine calls run as tokio tasks that reply over a bounded channel;
 //! - [`view`]: the pure drawing code, one file per screen;
 //! - [`terminal`]: raw mode, alternate screen and their restoration on every exit path;
-//! - [`input`]: text fields and key cleaning; [`clipboard`]: OSC 52; [`error`]: error reports;
+//! - [`input`]: text fields; [`error`]: error reports;
 //! - [`demo`]: the in-process sandbox behind `--demo`; [`strings`]: the user-visible text.
 //!
 //! One task, the event loop in [`run`], owns the terminal. It draws, waits for the next input
 //! event, tick, signal or engine reply, and hands it to `update`. Nothing in the loop awaits
 //! the network.
 
-pub mod clipboard;
 pub mod command;
 pub mod demo;
 pub mod error;
@@ -34,11 +33,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::EventStream;
+use crossterm::event::{Event, EventStream, MouseButton, MouseEvent, MouseEventKind};
 use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
+use crate::handoff::clipboard::{clear_sequence, copy_sequence, support_warning, TerminalInfo};
 use command::{ClipboardCommand, Command, Runner, REPLY_CHANNEL_CAPACITY};
 use message::{ExitSignal, Msg};
 use model::{Exit, Model};
@@ -59,6 +59,9 @@ pub struct WizardOptions {
     pub tools: Vec<crate::requirements::Manifest>,
     /// Accepts a security role with the admin flag.
     pub allow_admin_role: bool,
+    /// Takes left clicks on step tabs, rows and picker entries. While the wizard captures the
+    /// mouse, most terminals select text only with Shift held.
+    pub mouse: bool,
 }
 
 impl fmt::Debug for WizardOptions {
@@ -76,6 +79,7 @@ impl fmt::Debug for WizardOptions {
             .field("client_id", &self.client_id)
             .field("tools", &tools)
             .field("allow_admin_role", &self.allow_admin_role)
+            .field("mouse", &self.mouse)
             .finish()
     }
 }
@@ -92,6 +96,7 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
     };
     let mut model = Model::new(tools, options.allow_admin_role, options.demo)?;
     model.monochrome = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    model.clipboard_warning = support_warning(&TerminalInfo::from_env());
     let form = &mut model.connect;
     if let Some(site) = &options.site {
         form.set_site(site);
@@ -131,7 +136,7 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
 
     let (replies, reply_receiver) = mpsc::channel(REPLY_CHANNEL_CAPACITY);
     let runner = Runner::new(replies, sandbox);
-    let mut guard = terminal::enter()?;
+    let mut guard = terminal::enter(options.mouse)?;
     let result = event_loop(&mut guard.terminal, &mut model, &runner, reply_receiver).await;
     drop(guard);
 
@@ -150,11 +155,14 @@ async fn event_loop(
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
+    let terminal_info = TerminalInfo::from_env();
+    let mut clicks = view::ClickMap::default();
 
     loop {
-        terminal.draw(|frame| view::view(model, frame))?;
+        terminal.draw(|frame| clicks = view::view(model, frame))?;
         let message = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Mouse(mouse))) => click_message(&clicks, mouse),
                 Some(Ok(event)) => Msg::from_event(event),
                 Some(Err(error)) => return Err(error.into()),
                 None => Some(Msg::Signal(ExitSignal::HangUp)),
@@ -167,35 +175,45 @@ async fn event_loop(
             continue;
         };
         match update::update(model, message) {
-            Some(Command::Clipboard(clipboard)) => write_clipboard(terminal, &clipboard)?,
+            Some(Command::Clipboard(clipboard)) => {
+                write_clipboard(terminal, &terminal_info, &clipboard)?;
+            }
             Some(command) => runner.spawn(command),
             None => {}
         }
         if let Some(exit) = model.exit {
             // A value the wizard copied must not outlive it on the clipboard.
             if model.clipboard.clear_at_tick.is_some() {
-                write_clipboard(terminal, &ClipboardCommand::Clear)?;
+                write_clipboard(terminal, &terminal_info, &ClipboardCommand::Clear)?;
             }
             return Ok(exit);
         }
     }
 }
 
+/// Maps a left button press to what the last frame drew at that cell; other mouse events are
+/// ignored.
+fn click_message(clicks: &view::ClickMap, mouse: MouseEvent) -> Option<Msg> {
+    if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
+        return None;
+    }
+    clicks.target_at(mouse.column, mouse.row).map(Msg::Click)
+}
+
 /// Writes an OSC 52 sequence straight to the terminal, between two frames.
 fn write_clipboard(
     terminal: &mut terminal::WizardTerminal,
+    terminal_info: &TerminalInfo,
     command: &ClipboardCommand,
 ) -> std::io::Result<()> {
     use std::io::Write;
 
+    let sequence = match command {
+        ClipboardCommand::Copy(text) => copy_sequence(text.expose_secret(), terminal_info),
+        ClipboardCommand::Clear => clear_sequence(terminal_info),
+    };
     let backend = terminal.backend_mut();
-    match command {
-        ClipboardCommand::Copy(text) => {
-            let sequence = clipboard::copy_sequence(text.expose_secret());
-            backend.write_all(sequence.as_bytes())?;
-        }
-        ClipboardCommand::Clear => backend.write_all(clipboard::clear_sequence().as_bytes())?,
-    }
+    backend.write_all(&sequence)?;
     backend.flush()
 }
 

@@ -4,6 +4,7 @@
 //! The model contains no I/O handles. Commands name the connection by the id of the request that
 //! opened it, and the task runner in `command.rs` keeps the session itself.
 
+use crate::provision::{targets, ProvisionError, Target};
 use crate::requirements::{Manifest, Requirements};
 
 pub use super::error::ErrorReport;
@@ -61,6 +62,7 @@ pub enum RequestKind {
     EnsureMember,
     ApplyMemberChanges,
     VerifyKey,
+    MintKey,
     StoreKey,
     SendRegistration,
     DemoRoleLevels,
@@ -155,6 +157,9 @@ pub enum Confirm {
     QuitUnsavedKey,
     /// Continue to step 2 with required permissions missing.
     ChecklistOverride,
+    /// Move on to the next tool while this tool's verified key pair is neither stored nor
+    /// sent. Its step 4 cannot be opened again.
+    NextToolUnsavedKey,
 }
 
 /// An event for the audit log, recorded in the order it happened.
@@ -190,6 +195,13 @@ pub struct Model {
     pub member: MemberForm,
     pub key: KeyForm,
     pub registration: RegistrationState,
+    /// Index of the target whose role and member steps 1 and 2 set up. Choice 1 has one target
+    /// with every selected tool; Choice 2 has one target per tool.
+    pub target_index: usize,
+    /// The targets before `target_index`, whose role and member are set up.
+    pub finished_targets: Vec<FinishedTarget>,
+    /// The tools before the current one whose keys steps 3 and 4 handled.
+    pub finished_tools: Vec<FinishedTool>,
     pub pending: Option<PendingRequest>,
     next_request_id: RequestId,
     /// The last failure until the next action.
@@ -203,6 +215,9 @@ pub struct Model {
     pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,
+    /// Why this terminal may ignore clipboard writes, shown after each copy; `None` for a
+    /// terminal known to carry them out.
+    pub clipboard_warning: Option<String>,
     /// Counts the ticks since start; the clipboard timeout is measured in ticks.
     pub ticks: u64,
     /// Advances on each tick while a request runs.
@@ -237,6 +252,9 @@ impl Model {
             member: MemberForm::default(),
             key: KeyForm::default(),
             registration: RegistrationState::default(),
+            target_index: 0,
+            finished_targets: Vec::new(),
+            finished_tools: Vec::new(),
             pending: None,
             next_request_id: 1,
             error: None,
@@ -246,6 +264,7 @@ impl Model {
             left_field: false,
             audit: Vec::new(),
             clipboard: ClipboardState::default(),
+            clipboard_warning: None,
             ticks: 0,
             spinner: 0,
             exit: None,
@@ -269,15 +288,71 @@ impl Model {
             .collect()
     }
 
-    /// Returns the tool whose API key steps 3 and 4 handle: the first selected tool.
+    /// Splits the selected tools into targets for the layout, with the role name and member
+    /// identifier of each. Fails when no tool is selected or a name with a tool's suffix is
+    /// invalid.
+    pub fn targets(&self) -> Result<Vec<Target>, ProvisionError> {
+        let selected: Vec<Manifest> = self.selected_tool_list().into_iter().cloned().collect();
+        targets(
+            self.role.layout.into(),
+            &selected,
+            self.role.name.text(),
+            self.member.identifier.text(),
+        )
+    }
+
+    /// Returns the target that steps 1 and 2 set up now, if the inputs are valid.
+    pub fn current_target(&self) -> Option<Target> {
+        self.targets().ok()?.into_iter().nth(self.target_index)
+    }
+
+    /// Returns the identifier of the current target's member: in Choice 2 the typed
+    /// identifier with the tool's suffix.
+    pub fn member_identifier(&self) -> String {
+        match self.current_target() {
+            Some(target) => target.member_identifier,
+            None => self.member.identifier.text().trim().to_owned(),
+        }
+    }
+
+    /// Returns the requirements of the current target: all selected tools in Choice 1, one
+    /// tool in Choice 2.
+    pub fn target_requirements(&self) -> Requirements {
+        match self.current_target() {
+            Some(target) => target.requirements,
+            None => self.requirements.clone(),
+        }
+    }
+
+    /// Returns the tool whose API key steps 3 and 4 handle now.
     pub fn key_tool(&self) -> &Manifest {
+        let position = self.finished_tools.len();
         let index = self
             .selected_tools
             .iter()
-            .position(|selected| *selected)
+            .enumerate()
+            .filter(|(_, selected)| **selected)
+            .map(|(index, _)| index)
+            .nth(position)
             .unwrap_or(0);
         // `new` rejects an empty catalog, so index 0 exists.
         &self.tools[index]
+    }
+
+    /// Returns the 1-based number of the current key tool and the number of selected tools.
+    pub fn key_tool_position(&self) -> (usize, usize) {
+        let count = self
+            .selected_tools
+            .iter()
+            .filter(|selected| **selected)
+            .count();
+        (self.finished_tools.len() + 1, count)
+    }
+
+    /// Returns whether a tool after the current one still needs its key.
+    pub fn has_more_tools(&self) -> bool {
+        let (position, count) = self.key_tool_position();
+        position < count
     }
 
     /// Records a new request as the one in flight and returns its id; the reply to any earlier
@@ -345,6 +420,10 @@ impl Model {
     /// changed.
     pub fn invalidate_from(&mut self, step: Step) {
         if step <= Step::Role {
+            // The targets themselves may have changed, so the work starts again at the first.
+            self.target_index = 0;
+            self.finished_targets.clear();
+            self.finished_tools.clear();
             self.role.status = None;
             self.role.outcome = None;
             self.role.checklist_override = None;
@@ -360,18 +439,29 @@ impl Model {
         }
     }
 
+    /// Forgets the connection, the request in flight and every result that came through the
+    /// connection, after a connection field changed: they may belong to another site, company
+    /// or administrator.
+    pub fn forget_connection(&mut self) {
+        self.connect.dirty = true;
+        if self.connection.take().is_none() {
+            return;
+        }
+        self.connect.reconnect_needed = true;
+        self.pending = None;
+        self.member.choices = None;
+        self.invalidate_from(Step::Role);
+    }
+
     /// Returns whether a verified key pair exists that is neither stored in the keyring nor
     /// accepted by the registration endpoint with a 2xx status.
     pub fn has_unsaved_key(&self) -> bool {
-        let stored = matches!(
-            self.registration.keyring,
-            Some(KeyringOutcome::Stored { .. })
-        );
-        let sent = matches!(
-            self.registration.sent,
-            Some(SendOutcome::Sent { status, .. }) if (200..300).contains(&status)
-        );
-        self.key.result.is_some() && !stored && !sent
+        let current = self.key.result.is_some() && !self.registration.keeps_key();
+        current
+            || self
+                .finished_tools
+                .iter()
+                .any(|finished| !finished.registration.keeps_key())
     }
 
     /// Returns whether a text field of the current screen receives typed characters.
@@ -382,6 +472,25 @@ impl Model {
             Step::Member => self.member.editing,
             Step::Key => self.key.editing,
             Step::Registration | Step::Summary => false,
+        }
+    }
+
+    /// Returns whether typed characters go into the selected text field rather than acting as
+    /// command keys: while editing, and on a selected text field until Esc leaves it.
+    pub fn takes_text(&self) -> bool {
+        self.is_editing() || (!self.left_field && self.selected_row_is_text())
+    }
+
+    /// Returns whether the selected row of the current screen is a secret field, which the
+    /// reveal keys show and hide.
+    pub fn selected_row_is_secret(&self) -> bool {
+        match self.step {
+            Step::Connect => self
+                .connect
+                .field(self.connect.selected_row())
+                .is_some_and(|field| field.secret),
+            Step::Key => self.key.selected_row() != KeyRow::Route,
+            Step::Role | Step::Member | Step::Registration | Step::Summary => false,
         }
     }
 

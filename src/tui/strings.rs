@@ -1,8 +1,8 @@
 //! User-visible text of the wizard, kept in one place so wording stays consistent across screens.
 
 use super::forms::{ConnectRow, KeyRoute, MemberLayout, MemberRow, RegistrationField};
-use super::input::Removed;
 use super::model::{RequestKind, Step};
+use crate::secrets::paste::Removed;
 
 pub const APP_TITLE: &str = "v360-setup: ConnectWise API access for Visionary 360 tools";
 pub const DEMO_BADGE: &str = "DEMO: built-in ConnectWise sandbox, no real site is touched";
@@ -61,6 +61,7 @@ pub fn running(kind: RequestKind) -> &'static str {
         RequestKind::RecheckRole => "Reading role settings…",
         RequestKind::MemberChoices => "Reading levels, locations, business units and time zones…",
         RequestKind::EnsureMember => "Finding or creating the API member…",
+        RequestKind::MintKey => "Minting a key pair through the tokens endpoint…",
         RequestKind::ApplyMemberChanges => "Applying the changes to the API member…",
         RequestKind::VerifyKey => "Verifying the API key with ConnectWise…",
         RequestKind::StoreKey => "Storing the key pair in the OS keyring…",
@@ -105,21 +106,38 @@ pub fn too_small(width: u16, height: u16, min_width: u16, min_height: u16) -> St
     )
 }
 
-// Footer key lists, one per screen, each short enough for an 80-column terminal.
+// Footer key lists, one per screen, each short enough for an 80-column terminal. The
+// command-key lists show while no field takes typed text, the field lists while one does. There
+// every letter is text, so only keys that cannot be text are offered.
 pub const KEYS_STEPS: &str = "←/→ Tab: steps  ↑/↓: rows  ?: help  i: error details  q: quit";
 pub const KEYS_EDITING: &str =
-    "Editing: type or paste  ←/→ Home End: cursor  Esc: done  Enter: act";
-pub const KEYS_CONNECT: &str = "Enter: connect  Space: choose site  e: edit field  v: show key";
-pub const KEYS_ROLE: &str =
-    "Enter: find or create role  Space: toggle  e: edit name  r: re-read  o: override";
-pub const KEYS_MEMBER: &str =
-    "Enter: find or create member  Space: choose from list  e: edit  y: apply changes";
-pub const KEYS_KEY: &str =
-    "Paste: fills the field  Enter: verify key  e: edit  v: show key  Space: route";
+    "Typing edits  ←/→ Home End: cursor  ↑/↓: rows  Tab: steps  Esc: leave field";
+/// The general keys on a selected text field before the first typed key: arrows still move
+/// between steps.
+pub const KEYS_FIELD_SELECTED: &str = "Typing edits  ←/→ Tab: steps  ↑/↓: rows  Esc: leave field";
+pub const KEYS_CONNECT: &str = "Enter: connect  Space: choose site";
+pub const KEYS_CONNECT_FIELD: &str = "Enter: connect";
+pub const KEYS_ROLE: &str = "Enter: find/create role  Space: toggle  r: re-read  o: override";
+pub const KEYS_ROLE_FIELD: &str = "Enter: find or create role";
+pub const KEYS_MEMBER: &str = "Enter: find/create member  Space: choose  y: apply changes";
+pub const KEYS_MEMBER_FIELD: &str = "Enter: find or create member";
+pub const KEYS_KEY: &str = "Enter: verify key  Space: switch route";
+pub const KEYS_KEY_TOKENS: &str = "Enter: mint a key pair  Space on Route: switch route";
+pub const KEYS_KEY_LEFT_FIELD: &str = "Enter: verify key  Paste: fills the field";
+pub const KEYS_KEY_FIELD: &str = "Paste: fills the field  Enter: verify key";
+/// Added to a command-key list when the selected row is a text field that Esc left.
+pub const KEYS_EDIT: &str = "e: edit field";
+pub const KEYS_EDIT_ROLE_NAME: &str = "e: edit name";
+/// Added when the selected row is a key field. `v` works only while no field takes text.
+pub const KEYS_REVEAL: &str = "v: show key";
+pub const KEYS_REVEAL_FIELD: &str = "Ctrl-R: show key";
 pub const KEYS_REGISTRATION: &str =
     "↑/↓: field  c: copy  s: store in keyring  p: send  v: show key  Enter: summary";
+pub const KEYS_REGISTRATION_NEXT_TOOL: &str =
+    "↑/↓: field  c: copy  s: store in keyring  p: send  v: show key  Enter: next tool";
 pub const KEYS_SUMMARY: &str = "Enter or q: exit  ←: back";
 pub const KEYS_DEMO: &str = "d: do this step as the web UI would (demo only)";
+pub const KEYS_DEMO_FIELD: &str = "Esc, then d: do this step as the web UI would (demo only)";
 pub const KEYS_PICKER: &str = "Type to filter  ↑/↓: move  Enter: choose  Esc: cancel";
 
 /// The help overlay: every key of the wizard, by where it works.
@@ -134,12 +152,18 @@ pub const HELP: &[(&str, &str)] = &[
         "Enter",
         "the action of the step (connect, find or create, verify)",
     ),
-    ("e", "edit the selected field; Esc or Enter stops editing"),
+    (
+        "e",
+        "edit the field; a selected field takes typed text until Esc",
+    ),
     (
         "Space",
         "choose from a list, or toggle a tool, layout or route",
     ),
-    ("v", "show or hide the selected key"),
+    (
+        "v / Ctrl-R",
+        "show or hide the selected key (Ctrl-R also while typing)",
+    ),
     ("i", "details of the last error"),
     ("Esc", "stop waiting for a request, close, or quit"),
     (
@@ -171,6 +195,10 @@ pub const HELP: &[(&str, &str)] = &[
         "Demo",
         "d does the web UI part of steps 1 and 3 in the sandbox",
     ),
+    (
+        "--mouse",
+        "click a step or a row; a second click toggles or opens a list",
+    ),
 ];
 
 // Pickers and pastes.
@@ -199,6 +227,8 @@ pub const SITE_CUSTOM_LABEL: &str = "Custom URL (on-premise server)";
 pub const CONNECT_INTRO: &str =
     "Your own API key (My Account > API Keys) and the integration's client ID.";
 pub const CONNECT_DEMO: &str = "Filled in from the built-in sandbox: press Enter to connect.";
+pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the earlier \
+    connection and the steps after it were dropped: press Enter to connect again.";
 pub const CONNECT_NEXT: &str = "Press Enter or → to continue to 1 Security role.";
 
 pub fn connect_row_label(row: ConnectRow) -> &'static str {
@@ -255,9 +285,42 @@ pub const ROLE_MET: &str = "Every required permission is set. Press Enter or →
 pub const ROLE_NEEDS_ROLE: &str = "press Enter to find or create the role.";
 pub const NO_TOOL_SELECTED: &str =
     "No tool is selected: select at least one tool with ↑/↓ and Space";
-pub const CHOICE_TWO_NOT_AVAILABLE: &str =
-    "Choice 2 (one member and one role per tool) is not available yet in this version. Press \
-     Space on Layout to use Choice 1.";
+
+pub fn per_tool_target(
+    object: &str,
+    tool_name: &str,
+    position: usize,
+    count: usize,
+    name: &str,
+) -> String {
+    format!("{object} for {tool_name} ({position} of {count}): {name}")
+}
+
+pub const WORK_LIST_FIXED: &str = "The connection, tools, layout and role name are fixed once a \
+    tool's key is done, because changing them would drop that key: finish the other tools first.";
+
+pub fn confirm_next_tool(tool_name: &str) -> String {
+    format!(
+        "The key pair of {tool_name} is neither stored nor sent, and its step 4 cannot be \
+         opened again. Continue anyway? y/n (n stays here, so s or p can keep the pair)"
+    )
+}
+
+pub fn next_tool_key(tool_name: &str) -> String {
+    format!("Next: the API key for {tool_name}, for the same member.")
+}
+
+pub fn next_target(tool_name: &str) -> String {
+    format!("Next: the security role and API member for {tool_name}. Press Enter.")
+}
+
+pub fn tool_position(tool_name: &str, position: usize, count: usize) -> String {
+    format!("Tool {position} of {count}: {tool_name}")
+}
+
+pub fn registration_next_tool(tool_name: &str) -> String {
+    format!("Press Enter to continue with the next tool, {tool_name}.")
+}
 pub const OVERRIDE_RECORDED: &str =
     "Continuing with missing permissions; this is recorded for the audit log. Press Enter or →.";
 
@@ -367,9 +430,26 @@ pub const KEY_PASTE: &str =
     "Paste both keys; spaces, line breaks and invisible characters are removed.";
 pub const FIELD_ROUTE: &str = "Route";
 pub const KEY_NEEDS_VERIFY: &str = "paste the key pair and press Enter to verify it.";
-pub const TOKENS_NOT_AVAILABLE: &str =
-    "The tokens route is not available yet in this version: press Space on Route to use a \
-     durable key.";
+pub fn tokens_instructions(tool_name: &str, identifier: &str) -> String {
+    format!(
+        "The key for {tool_name} comes from ConnectWise's tokens endpoint, minted for \
+         {identifier}: nothing to create in the web UI."
+    )
+}
+
+pub const TOKENS_EXPLAINED: &str = "Enter mints a key pair for the member through the \
+    tokens endpoint. It expires, and the tool stops working when it does: a durable key does not.";
+
+pub fn key_expires(expiration: Option<&str>) -> String {
+    match expiration {
+        Some(expiration) => format!(
+            "This key expires at {expiration}: the tool stops working then unless you replace it."
+        ),
+        None => "ConnectWise reported no expiration for this key; tokens usually expire, so \
+                 check it in the web UI."
+            .to_owned(),
+    }
+}
 
 pub fn route_label(route: KeyRoute) -> &'static str {
     match route {
@@ -505,6 +585,19 @@ pub fn todo_delete_old_key(description: &str, identifier: &str) -> String {
         "Delete the old key with the description \"{description}\" on the API Keys tab of \
          {identifier} in the web UI once the tool accepts the new key."
     )
+}
+
+pub fn todo_replace_expiring(tool_name: &str, expiration: Option<&str>) -> String {
+    match expiration {
+        Some(expiration) => format!(
+            "Replace the key of {tool_name} before it expires at {expiration}, or the tool stops \
+             working: a durable key from the web UI does not expire."
+        ),
+        None => format!(
+            "The key of {tool_name} came from the tokens route and may expire: replace it with a \
+             durable key from the web UI."
+        ),
+    }
 }
 
 pub fn todo_missing_permissions(count: usize, role_name: &str) -> String {

@@ -1,4 +1,5 @@
-//! Terminal setup and restoration: raw mode, the alternate screen and bracketed paste.
+//! Terminal setup and restoration: raw mode, the alternate screen, bracketed paste and the
+//! optional mouse capture.
 //!
 //! The terminal is restored when the guard drops (normal exit and error), by the panic hook
 //! before the panic message prints, and so after Ctrl-C, SIGTERM and SIGHUP too, because the
@@ -9,7 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -29,14 +32,17 @@ pub struct TerminalGuard {
     pub terminal: WizardTerminal,
 }
 
-/// Installs the panic hook, then switches the terminal to raw mode, the alternate screen and
-/// bracketed paste.
-pub fn enter() -> io::Result<TerminalGuard> {
+/// Installs the panic hook, then switches the terminal to raw mode, the alternate screen,
+/// bracketed paste and, with `mouse`, mouse capture.
+pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
     install_panic_hook();
     ACTIVE.store(true, Ordering::SeqCst);
     let result = (|| {
         enable_raw_mode()?;
         execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        if mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         terminal.hide_cursor()?;
         terminal.clear()?;
@@ -58,8 +64,10 @@ pub fn restore() {
         return;
     }
     let _ = disable_raw_mode();
+    // Disabling mouse capture that was never enabled is harmless, so the flag need not be kept.
     let _ = execute!(
         io::stdout(),
+        DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         Show

@@ -9,21 +9,26 @@ mod keys;
 
 use secrecy::ExposeSecret;
 
-use super::clipboard::CLEAR_AFTER_SECONDS;
 use super::command::{ClipboardCommand, Command};
 use super::message::{ExitSignal, Msg};
 use super::model::{
-    ErrorReport, Exit, KeyringOutcome, Model, RequestKind, RoleRow, SendOutcome, Step, VerifiedKey,
+    ErrorReport, Exit, KeyRoute, KeyringOutcome, Model, RequestKind, RoleRow, SendOutcome, Step,
+    VerifiedKey,
 };
 use super::strings;
+use crate::provision::Outcome;
 
 /// Ticks per second; the event loop sends one tick every 100 ms.
 pub const TICKS_PER_SECOND: u64 = 10;
+
+/// How long a copied value stays on the clipboard before the wizard clears it.
+pub const CLEAR_AFTER_SECONDS: u64 = 30;
 
 /// Applies `msg` to `model` and returns the command to perform, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
     match msg {
         Msg::Key(key) => keys::on_key(model, key),
+        Msg::Click(target) => keys::on_click(model, target),
         Msg::Paste(text) => {
             keys::on_paste(model, text.expose_secret());
             None
@@ -49,6 +54,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                     ));
                     model.connection = Some(info);
                     model.connect.dirty = false;
+                    model.connect.reconnect_needed = false;
                     model.member.choices = None;
                     model.invalidate_from(Step::Role);
                     actions::enter_step(model, Step::Role)
@@ -106,6 +112,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
             match result {
                 Ok(status) => {
                     // The screen itself shows the outcome and the next key, so no notice.
+                    if status.outcome == Outcome::Created
+                        && !model.member.created_this_run(&status.identifier)
+                    {
+                        model.member.created.push(status.identifier.clone());
+                    }
                     model.member.status = Some(status);
                     model.invalidate_from(Step::Key);
                     None
@@ -121,7 +132,31 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
                         model.key.public_key.set(&pair.public_key);
                         model.key.private_key.set(pair.private_key.expose_secret());
                     }
-                    model.key.result = Some(VerifiedKey { status, pair });
+                    model.key.result = Some(VerifiedKey {
+                        status,
+                        pair,
+                        route: KeyRoute::Durable,
+                        expiration: None,
+                    });
+                    model.invalidate_from(Step::Registration);
+                    None
+                }
+                Err(error) => show_error(model, error),
+            }
+        }
+        Msg::KeyMinted { request_id, result } => {
+            model.finish_request(request_id)?;
+            match result {
+                Ok((status, pair, expiration)) => {
+                    model.key.public_key.set(&pair.public_key);
+                    model.key.private_key.set(pair.private_key.expose_secret());
+                    model.key.paste_feedback = [None, None];
+                    model.key.result = Some(VerifiedKey {
+                        status,
+                        pair,
+                        route: KeyRoute::Tokens,
+                        expiration,
+                    });
                     model.invalidate_from(Step::Registration);
                     None
                 }

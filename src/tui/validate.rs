@@ -4,10 +4,12 @@
 //! Each check returns a message that names the value and the fix.
 
 use crate::cwm::site;
-use crate::provision::{validate_client_id, MAX_IDENTIFIER_LENGTH, MAX_ROLE_NAME_LENGTH};
+use crate::provision::{validate_client_id, validate_identifier, validate_role_name};
+use crate::secrets::paste::{check_key_format, clean_key, KeyFormatError, KeyHalf, KEY_LENGTH};
+use secrecy::ExposeSecret;
 
+use super::error::sentence;
 use super::forms::{ConnectForm, ConnectRow};
-use super::input::{check_key_format, clean_key};
 use super::strings;
 
 /// Checks one row of the Connect screen; an empty field is reported only when `require` is
@@ -29,10 +31,8 @@ pub fn connect_row(form: &ConnectForm, row: ConnectRow, require: bool) -> Result
         ConnectRow::CustomUrl => site::normalize(field.text())
             .map(|_| ())
             .map_err(|error| error.to_string()),
-        ConnectRow::PublicKey | ConnectRow::PrivateKey => {
-            let (cleaned, _) = clean_key(field.text());
-            check_key_format(label, &cleaned)
-        }
+        ConnectRow::PublicKey => key_format(label, field.text(), KeyHalf::Public),
+        ConnectRow::PrivateKey => key_format(label, field.text(), KeyHalf::Private),
         ConnectRow::ClientId => validate_client_id(field.text()).map_err(|error| error.to_string()),
     }
 }
@@ -45,53 +45,20 @@ pub fn connect_form(form: &ConnectForm) -> Result<(), (ConnectRow, String)> {
     Ok(())
 }
 
-/// Checks a security role name against ConnectWise's limits.
+/// Checks a security role name against ConnectWise's limits, as the engine does.
 pub fn role_name(name: &str) -> Result<(), String> {
-    let trimmed = name.trim();
-    if trimmed.is_empty() {
-        return Err("The role name is empty: enter a name such as \"Visionary 360 API\"".into());
-    }
-    let length = trimmed.chars().count();
-    if length > MAX_ROLE_NAME_LENGTH {
-        return Err(format!(
-            "The role name has {length} characters, but ConnectWise allows at most \
-             {MAX_ROLE_NAME_LENGTH}: shorten it"
-        ));
-    }
-    Ok(())
+    validate_role_name(name).map_err(|error| sentence(&error.to_string()))
 }
 
-/// Checks an API member identifier: at most 15 characters, letters, digits, `-` and `_`.
+/// Checks an API member identifier as the engine does: at most 15 characters, letters,
+/// digits, `-` and `_`.
 pub fn identifier(identifier: &str) -> Result<(), String> {
-    if identifier.is_empty() {
-        return Err("The identifier is empty: enter one such as V360API".into());
-    }
-    if identifier.contains(char::is_whitespace) {
-        return Err(format!(
-            "The identifier {identifier:?} contains a space, which ConnectWise does not allow: \
-             remove it"
-        ));
-    }
-    let length = identifier.chars().count();
-    if length > MAX_IDENTIFIER_LENGTH {
-        return Err(format!(
-            "The identifier has {length} characters, but ConnectWise allows at most \
-             {MAX_IDENTIFIER_LENGTH}: shorten it"
-        ));
-    }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    if !identifier.chars().all(allowed) {
-        return Err(format!(
-            "The identifier {identifier:?} may contain only letters, digits, '-' and '_'"
-        ));
-    }
-    Ok(())
+    validate_identifier(identifier).map_err(|error| sentence(&error.to_string()))
 }
 
 /// Checks a pasted or typed key half, after cleaning; an empty field passes unless `require`.
-pub fn key_half(label: &str, text: &str, require: bool) -> Result<(), String> {
-    let (cleaned, _) = clean_key(text);
-    if cleaned.is_empty() {
+pub fn key_half(label: &str, half: KeyHalf, text: &str, require: bool) -> Result<(), String> {
+    if clean_key(text).value.expose_secret().is_empty() {
         return if require {
             Err(format!(
                 "{label} is empty: paste it from the API Keys tab of the member"
@@ -100,7 +67,26 @@ pub fn key_half(label: &str, text: &str, require: bool) -> Result<(), String> {
             Ok(())
         };
     }
-    check_key_format(label, &cleaned)
+    key_format(label, text, half)
+}
+
+/// Cleans a key half as a paste is cleaned, then checks ConnectWise's key format. The message
+/// names the field by its screen label and, unlike the engine's, never shows a character of
+/// the key.
+fn key_format(label: &str, text: &str, half: KeyHalf) -> Result<(), String> {
+    let cleaned = clean_key(text);
+    match check_key_format(cleaned.value.expose_secret(), half) {
+        Ok(()) => Ok(()),
+        Err(KeyFormatError::InvalidCharacter { position, .. }) => Err(format!(
+            "{label}: character {position} is not a letter or digit, and ConnectWise keys \
+             contain only letters and digits. Copy the key again from the web UI"
+        )),
+        Err(KeyFormatError::WrongLength { length, .. }) => Err(format!(
+            "{label} has {length} characters, but ConnectWise keys have {KEY_LENGTH}. Copy the \
+             whole key again from the web UI"
+        )),
+        Err(error) => Err(sentence(&error.to_string())),
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,15 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cwm::Credentials;
+use crate::handoff::registration::RegistrationFields;
+use crate::provision::Target;
 use crate::secrets::keystore::account_name;
+use crate::secrets::paste::{clean_key, KeyHalf};
 use crate::secrets::KeyPair;
 use crate::tui::command::{Command, DemoLevel};
-use crate::tui::input::clean_key;
 use crate::tui::model::{
-    AuditEvent, ChecklistOverride, Confirm, ErrorReport, KeyRoute, KeyRow, MemberLayout, Model,
-    RegistrationField, RequestId, RequestKind, Step,
+    AuditEvent, ChecklistOverride, Confirm, ErrorReport, FinishedTarget, FinishedTool, KeyForm,
+    KeyRoute, KeyRow, Model, RegistrationField, RequestId, RequestKind, Step,
 };
 use crate::tui::{strings, validate};
 
@@ -21,7 +23,67 @@ pub(super) fn go_to(model: &mut Model, target: Step) -> Option<Command> {
         model.notice = Some(blocked_reason(model, blocker));
         return None;
     }
+    if model.step == Step::Registration && target == Step::Summary && model.has_more_tools() {
+        if !model.registration.keeps_key() {
+            model.confirm = Some(Confirm::NextToolUnsavedKey);
+            model.notice = Some(strings::confirm_next_tool(&model.key_tool().name));
+            return None;
+        }
+        return next_tool(model);
+    }
     enter_step(model, target)
+}
+
+/// Returns the current target, or the message of the invalid input that prevents it, such as
+/// a member identifier that is too long with a tool's suffix.
+fn current_target(model: &Model) -> Result<Target, String> {
+    let mut targets = model.targets().map_err(|error| error.to_string())?;
+    if model.target_index >= targets.len() {
+        return Err(strings::NO_TOOL_SELECTED.into());
+    }
+    Ok(targets.swap_remove(model.target_index))
+}
+
+/// Leaves step 4 for the next selected tool: its key in step 3 when it shares the current
+/// member, or else (Choice 2) the role and member of its own target in step 1.
+pub(super) fn next_tool(model: &mut Model) -> Option<Command> {
+    let key = model.key.result.take()?;
+    let finished = FinishedTool {
+        tool: model.key_tool().clone(),
+        key,
+        registration: std::mem::take(&mut model.registration),
+    };
+    model.finished_tools.push(finished);
+    model.key = KeyForm {
+        route: model.key.route,
+        ..KeyForm::default()
+    };
+    let next_name = model.key_tool().name.clone();
+
+    let targets = model.targets().unwrap_or_default();
+    let tools_through_target: usize = targets
+        .iter()
+        .take(model.target_index + 1)
+        .map(|target| target.tools.len())
+        .sum();
+    if model.finished_tools.len() < tools_through_target {
+        model.notice = Some(strings::next_tool_key(&next_name));
+        return enter_step(model, Step::Key);
+    }
+
+    if let (Some(role), Some(member)) = (model.role.status.take(), model.member.status.take()) {
+        model.finished_targets.push(FinishedTarget {
+            role_outcome: model.role.outcome.take().unwrap_or(role.outcome),
+            role,
+            checklist_override: model.role.checklist_override.take(),
+            member,
+        });
+    }
+    model.target_index += 1;
+    // The pickers start again from the next member's own values, if it exists.
+    model.member.choices = None;
+    model.notice = Some(strings::next_target(&next_name));
+    enter_step(model, Step::Role)
 }
 
 fn blocked_reason(model: &Model, blocker: Step) -> String {
@@ -81,6 +143,62 @@ fn reject_input(model: &mut Model, message: String) -> Option<Command> {
     None
 }
 
+/// Checks the inputs of the current screen again after an edit, so that the input error of the
+/// last Enter goes away once the value is fixed, or names the problem that remains.
+pub(super) fn revalidate(model: &mut Model) {
+    if !model
+        .error
+        .as_ref()
+        .is_some_and(ErrorReport::is_invalid_input)
+    {
+        return;
+    }
+    model.error = input_problem(model).map(ErrorReport::invalid_input);
+}
+
+/// Returns the first invalid input of the current screen, checked as its Enter action checks
+/// it.
+fn input_problem(model: &Model) -> Option<String> {
+    match model.step {
+        Step::Connect => validate::connect_form(&model.connect)
+            .err()
+            .map(|(_, message)| message),
+        Step::Role => {
+            if model.selected_tool_list().is_empty() {
+                return Some(strings::NO_TOOL_SELECTED.into());
+            }
+            validate::role_name(model.role.name.text())
+                .err()
+                .or_else(|| current_target(model).err())
+        }
+        Step::Member => validate::identifier(model.member.identifier.text().trim())
+            .err()
+            .or_else(|| {
+                model
+                    .member
+                    .name
+                    .is_empty()
+                    .then(|| strings::MEMBER_NAME_EMPTY.to_owned())
+            })
+            .or_else(|| current_target(model).err()),
+        Step::Key => [
+            (
+                strings::FIELD_PUBLIC_KEY,
+                KeyHalf::Public,
+                &model.key.public_key,
+            ),
+            (
+                strings::FIELD_PRIVATE_KEY,
+                KeyHalf::Private,
+                &model.key.private_key,
+            ),
+        ]
+        .into_iter()
+        .find_map(|(label, half, field)| validate::key_half(label, half, field.text(), true).err()),
+        Step::Registration | Step::Summary => None,
+    }
+}
+
 /// Performs the Enter action of the current screen.
 pub(super) fn act(model: &mut Model) -> Option<Command> {
     match model.step {
@@ -91,12 +209,11 @@ pub(super) fn act(model: &mut Model) -> Option<Command> {
             connect(model)
         }
         Step::Role => {
-            let name_unchanged = model.role.status.as_ref().is_some_and(|status| {
-                status
-                    .role
-                    .name
-                    .eq_ignore_ascii_case(model.role.name.text().trim())
-            });
+            let role_name = current_target(model).map(|target| target.role_name);
+            let name_unchanged = match (&model.role.status, role_name) {
+                (Some(status), Ok(name)) => status.role.name.eq_ignore_ascii_case(&name),
+                _ => false,
+            };
             if model.role.is_done() && name_unchanged {
                 return go_to(model, Step::Member);
             }
@@ -141,11 +258,11 @@ fn connect(model: &mut Model) -> Option<Command> {
         return None;
     }
     let form = &model.connect;
-    let (public_key, _) = clean_key(form.public_key.text());
-    let (private_key, _) = clean_key(form.private_key.text());
+    let public_key = clean_key(form.public_key.text()).value;
+    let private_key = clean_key(form.private_key.text()).value;
     let credentials = Credentials {
         company_id: form.company.text().trim().to_owned(),
-        key: KeyPair::new(public_key.as_str(), private_key.as_str()),
+        key: KeyPair::new(public_key.expose_secret(), private_key.expose_secret()),
         client_id: form.client_id.text().trim().to_owned(),
     };
     let site = form.site_input();
@@ -162,14 +279,14 @@ fn ensure_role(model: &mut Model) -> Option<Command> {
     if model.selected_tool_list().is_empty() {
         return reject_input(model, strings::NO_TOOL_SELECTED.into());
     }
-    if model.role.layout == MemberLayout::PerTool {
-        model.notice = Some(strings::CHOICE_TWO_NOT_AVAILABLE.into());
-        return None;
-    }
     if let Err(message) = validate::role_name(model.role.name.text()) {
         model.role.selected = model.tools.len() + 1;
         return reject_input(model, message);
     }
+    let target = match current_target(model) {
+        Ok(target) => target,
+        Err(message) => return reject_input(model, message),
+    };
     if !may_start(model) {
         return None;
     }
@@ -177,8 +294,8 @@ fn ensure_role(model: &mut Model) -> Option<Command> {
     Some(Command::EnsureRole {
         request_id,
         session,
-        name: model.role.name.text().trim().to_owned(),
-        requirements: model.requirements.clone(),
+        name: target.role_name,
+        requirements: target.requirements,
         allow_admin: model.allow_admin_role,
     })
 }
@@ -192,12 +309,13 @@ pub(super) fn recheck_role(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
+    let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::RecheckRole);
     Some(Command::RecheckRole {
         request_id,
         session,
         role,
-        requirements: model.requirements.clone(),
+        requirements,
     })
 }
 
@@ -288,7 +406,7 @@ fn load_member_choices(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
     let request_id = model.start_request(RequestKind::MemberChoices);
     Some(Command::LoadMemberChoices {
         request_id,
@@ -311,10 +429,15 @@ fn ensure_member(model: &mut Model, apply_changes: bool) -> Option<Command> {
         model.member.selected = 1;
         return reject_input(model, strings::MEMBER_NAME_EMPTY.into());
     }
-    let Some(spec) = model.member.spec() else {
+    let target = match current_target(model) {
+        Ok(target) => target,
+        Err(message) => return reject_input(model, message),
+    };
+    let Some(mut spec) = model.member.spec() else {
         model.notice = Some(strings::MEMBER_NOT_LOADED.into());
         return None;
     };
+    spec.identifier = target.member_identifier;
     if !may_start(model) {
         return None;
     }
@@ -349,18 +472,23 @@ pub(super) fn apply_member_changes(model: &mut Model) -> Option<Command> {
 fn verify_key(model: &mut Model) -> Option<Command> {
     let session = session_id(model)?;
     if model.key.route == KeyRoute::Tokens {
-        model.notice = Some(strings::TOKENS_NOT_AVAILABLE.into());
-        return None;
+        return mint_key(model, session);
     }
     let checks = [
         (
             KeyRow::PublicKey,
-            validate::key_half(strings::FIELD_PUBLIC_KEY, model.key.public_key.text(), true),
+            validate::key_half(
+                strings::FIELD_PUBLIC_KEY,
+                KeyHalf::Public,
+                model.key.public_key.text(),
+                true,
+            ),
         ),
         (
             KeyRow::PrivateKey,
             validate::key_half(
                 strings::FIELD_PRIVATE_KEY,
+                KeyHalf::Private,
                 model.key.private_key.text(),
                 true,
             ),
@@ -375,16 +503,32 @@ fn verify_key(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let (public_key, _) = clean_key(model.key.public_key.text());
-    let (private_key, _) = clean_key(model.key.private_key.text());
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let public_key = clean_key(model.key.public_key.text()).value;
+    let private_key = clean_key(model.key.private_key.text()).value;
+    let identifier = model.member_identifier();
+    let requirements = model.target_requirements();
     let request_id = model.start_request(RequestKind::VerifyKey);
     Some(Command::VerifyKey {
         request_id,
         session,
         identifier,
-        pair: KeyPair::new(public_key.as_str(), private_key.as_str()),
-        requirements: model.requirements.clone(),
+        pair: KeyPair::new(public_key.expose_secret(), private_key.expose_secret()),
+        requirements,
+    })
+}
+
+fn mint_key(model: &mut Model, session: RequestId) -> Option<Command> {
+    if !may_start(model) {
+        return None;
+    }
+    let identifier = model.member_identifier();
+    let requirements = model.target_requirements();
+    let request_id = model.start_request(RequestKind::MintKey);
+    Some(Command::MintKey {
+        request_id,
+        session,
+        identifier,
+        requirements,
     })
 }
 
@@ -392,7 +536,7 @@ pub(super) fn demo_create_key(model: &mut Model) -> Option<Command> {
     if !may_start(model) {
         return None;
     }
-    let identifier = model.member.identifier.text().trim().to_owned();
+    let identifier = model.member_identifier();
     let description = model.key_tool().key_description().to_owned();
     let request_id = model.start_request(RequestKind::DemoCreateKey);
     Some(Command::DemoCreateKey {
@@ -435,23 +579,21 @@ pub(super) fn send_registration(model: &mut Model) -> Option<Command> {
         return None;
     };
     let names = tool.registration_fields.clone();
-    let wanted = |field: RegistrationField| {
-        names.is_empty() || names.iter().any(|name| name == field.wire_name())
+    let (Some(connection), Some(verified)) = (&model.connection, &model.key.result) else {
+        model.notice = Some(strings::blocked_because(
+            Step::Key,
+            strings::KEY_NEEDS_VERIFY,
+        ));
+        return None;
     };
-    let mut fields = Vec::new();
-    for field in RegistrationField::ALL
-        .into_iter()
-        .filter(|field| wanted(*field))
-    {
-        let Some(value) = registration_value(model, field) else {
-            model.notice = Some(strings::blocked_because(
-                Step::Key,
-                strings::KEY_NEEDS_VERIFY,
-            ));
-            return None;
-        };
-        fields.push((field.wire_name(), value));
-    }
+    let fields = RegistrationFields {
+        site: connection.site_host.clone(),
+        company_id: connection.company_id.clone(),
+        key: verified.pair.clone(),
+        client_id: connection.client_id.clone(),
+        member_identifier: verified.status.member_identifier.clone(),
+        names,
+    };
     if !may_start(model) {
         return None;
     }

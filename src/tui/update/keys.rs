@@ -6,7 +6,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::actions;
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::tui::command::{ClipboardCommand, Command};
-use crate::tui::input::{clean_key, TextField};
+use crate::tui::message::ClickTarget;
+use secrecy::ExposeSecret;
+
+use crate::secrets::paste::clean_key;
+use crate::tui::input::TextField;
 use crate::tui::model::{
     Confirm, ConnectRow, Exit, KeyRoute, KeyRow, MemberLayout, MemberRow, Model, Overlay, Picker,
     PickerTarget, RegistrationField, RoleRow, Step, SITE_CUSTOM,
@@ -34,6 +38,14 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     };
     if let Some(delta) = delta {
         move_selection(model, delta);
+        return None;
+    }
+    // Ctrl-R cannot be text, so it reveals a key also while its field takes typed letters.
+    if control && matches!(key.code, KeyCode::Char('r' | 'R')) {
+        match model.step {
+            Step::Registration => model.registration.revealed = !model.registration.revealed,
+            _ => toggle_field_reveal(model),
+        }
         return None;
     }
     if model.is_editing() {
@@ -81,7 +93,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 /// Returns whether `key` is text for the selected text field rather than a command: a
 /// printable character, Backspace or Delete, unless Esc left the field.
 fn types_into_selected_field(model: &Model, key: KeyEvent) -> bool {
-    if model.left_field || !model.selected_row_is_text() {
+    if !model.takes_text() {
         return false;
     }
     let modified = key
@@ -91,6 +103,63 @@ fn types_into_selected_field(model: &Model, key: KeyEvent) -> bool {
         KeyCode::Char(_) => !modified,
         KeyCode::Backspace | KeyCode::Delete => true,
         _ => false,
+    }
+}
+
+/// Handles a left click on what the view recorded: a step in the header selects that step, a row
+/// selects the row (a second click on a list or toggle row acts as Space), and a picker entry
+/// chooses it.
+pub(super) fn on_click(model: &mut Model, target: ClickTarget) -> Option<Command> {
+    // A question waits for its answer, which a click does not give.
+    if model.confirm.is_some() {
+        return None;
+    }
+    if let Some(Overlay::Picker(picker)) = &model.overlay {
+        let ClickTarget::PickerEntry(position) = target else {
+            return None;
+        };
+        let index = *picker.visible().get(position)?;
+        let picker_target = picker.target;
+        model.overlay = None;
+        choose(model, picker_target, index);
+        actions::revalidate(model);
+        return None;
+    }
+    if model.overlay.is_some() {
+        model.overlay = None;
+        return None;
+    }
+
+    model.notice = None;
+    match target {
+        ClickTarget::Step(step) => {
+            model.stop_editing();
+            actions::go_to(model, step)
+        }
+        ClickTarget::Row(index) => {
+            let selected = selected_index(model);
+            if selected == Some(index) && !model.selected_row_is_text() {
+                on_space(model);
+            } else if let Some(selected) = selected {
+                let delta = isize::try_from(index).unwrap_or(isize::MAX)
+                    - isize::try_from(selected).unwrap_or(isize::MAX);
+                move_selection(model, delta);
+            }
+            None
+        }
+        ClickTarget::PickerEntry(_) => None,
+    }
+}
+
+/// Returns the index of the selected row of the current screen, or `None` on the summary.
+fn selected_index(model: &Model) -> Option<usize> {
+    match model.step {
+        Step::Connect => Some(model.connect.selected),
+        Step::Role => Some(model.role.selected),
+        Step::Member => Some(model.member.selected),
+        Step::Key => Some(model.key.selected),
+        Step::Registration => Some(model.registration.selected),
+        Step::Summary => None,
     }
 }
 
@@ -109,6 +178,7 @@ fn on_confirm(model: &mut Model, confirm: Confirm, key: KeyEvent) -> Option<Comm
             });
         }
         Confirm::ChecklistOverride => return actions::override_checklist(model),
+        Confirm::NextToolUnsavedKey => return actions::next_tool(model),
     }
     None
 }
@@ -142,6 +212,7 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
             let target = picker.target;
             model.overlay = None;
             choose(model, target, index);
+            actions::revalidate(model);
         }
         _ => {}
     }
@@ -152,8 +223,13 @@ fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
 fn choose(model: &mut Model, target: PickerTarget, index: usize) {
     match target {
         PickerTarget::Site => {
+            if keeps_finished_keys(model) {
+                return;
+            }
+            if model.connect.site_choice != index {
+                model.forget_connection();
+            }
             model.connect.site_choice = index;
-            model.connect.dirty = true;
             if index == SITE_CUSTOM {
                 model.connect.select_row(ConnectRow::CustomUrl);
                 model.connect.editing = true;
@@ -273,6 +349,7 @@ fn on_space(model: &mut Model) {
             }
         }
         Step::Role => match model.role.row(model.role.selected, model.tools.len()) {
+            RoleRow::Tool(_) | RoleRow::Layout if keeps_finished_keys(model) => {}
             RoleRow::Tool(index) => {
                 model.selected_tools[index] = !model.selected_tools[index];
                 model.merge_requirements();
@@ -302,6 +379,19 @@ fn on_space(model: &mut Model) {
         }
         Step::Registration | Step::Summary => {}
     }
+    actions::revalidate(model);
+}
+
+/// Returns whether tools whose keys steps 3 and 4 finished exist, and then sets a notice.
+///
+/// The connection, the tools, the layout and the role name decide the work list, and changing
+/// them would drop those keys, whose private halves ConnectWise shows only once.
+fn keeps_finished_keys(model: &mut Model) -> bool {
+    if model.finished_tools.is_empty() {
+        return false;
+    }
+    model.notice = Some(strings::WORK_LIST_FIXED.into());
+    true
 }
 
 fn open_site_picker(model: &mut Model) {
@@ -373,13 +463,16 @@ fn toggle_field_reveal(model: &mut Model) {
 fn focused_field(model: &mut Model) -> Option<&mut TextField> {
     match model.step {
         Step::Connect => {
-            model.connect.dirty = true;
+            if keeps_finished_keys(model) {
+                return None;
+            }
+            model.forget_connection();
             let row = model.connect.selected_row();
             model.connect.field_mut(row)
         }
         Step::Role => {
             let row = model.role.row(model.role.selected, model.tools.len());
-            if row != RoleRow::Name {
+            if row != RoleRow::Name || keeps_finished_keys(model) {
                 return None;
             }
             model.invalidate_from(Step::Role);
@@ -429,6 +522,7 @@ fn edit_field(model: &mut Model, key: KeyEvent) {
         (None, KeyCode::Delete) => field.delete(),
         (None, _) => field.backspace(),
     }
+    actions::revalidate(model);
 }
 
 /// Moves the cursor of the field being edited, without changing its text.
@@ -480,17 +574,24 @@ pub(super) fn on_paste(model: &mut Model, text: &str) {
     match model.step {
         Step::Connect => paste_connect(model, text, first_line),
         Step::Key => paste_key(model, text),
-        Step::Role | Step::Member => match focused_field(model) {
-            Some(field) => field.set(first_line),
-            None => model.notice = Some(strings::PASTE_NOWHERE.into()),
-        },
+        Step::Role | Step::Member => {
+            if let Some(field) = focused_field(model) {
+                field.set(first_line);
+            } else if model.notice.is_none() {
+                model.notice = Some(strings::PASTE_NOWHERE.into());
+            }
+        }
         Step::Registration | Step::Summary => model.notice = Some(strings::PASTE_NOWHERE.into()),
     }
+    actions::revalidate(model);
 }
 
 fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
+    if keeps_finished_keys(model) {
+        return;
+    }
+    model.forget_connection();
     let form = &mut model.connect;
-    form.dirty = true;
     let row = form.selected_row();
     match row {
         ConnectRow::Site => {
@@ -500,11 +601,14 @@ fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
             }
         }
         ConnectRow::PublicKey | ConnectRow::PrivateKey => {
-            let (cleaned, removed) = clean_key(text);
+            let cleaned = clean_key(text);
             if let Some(field) = form.field_mut(row) {
-                field.set(&cleaned);
+                field.set(cleaned.value.expose_secret());
             }
-            model.notice = Some(strings::pasted(strings::connect_row_label(row), &removed));
+            model.notice = Some(strings::pasted(
+                strings::connect_row_label(row),
+                &cleaned.removed,
+            ));
         }
         ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => {
             if let Some(field) = form.field_mut(row) {
@@ -519,13 +623,14 @@ fn paste_key(model: &mut Model, text: &str) {
         model.key.selected = 1;
     }
     model.invalidate_from(Step::Key);
-    let (cleaned, removed) = clean_key(text);
+    let cleaned = clean_key(text);
+    let removed = cleaned.removed;
     let label = match model.key.selected_row() {
         KeyRow::PrivateKey => strings::FIELD_PRIVATE_KEY,
         _ => strings::FIELD_PUBLIC_KEY,
     };
     if let Some((field, index)) = model.key.selected_field_mut() {
-        field.set(&cleaned);
+        field.set(cleaned.value.expose_secret());
         model.key.paste_feedback[index] = Some(
             removed
                 .describe()
@@ -590,6 +695,10 @@ fn copy_selected(model: &mut Model) -> Option<Command> {
     };
     model.registration.copied = Some(field);
     model.clipboard.clear_at_tick = Some(super::clipboard_deadline(model));
-    model.notice = Some(strings::copied(strings::registration_label(field)));
+    let mut notice = strings::copied(strings::registration_label(field));
+    if let Some(warning) = &model.clipboard_warning {
+        notice = format!("{notice} {warning}");
+    }
+    model.notice = Some(notice);
     Some(Command::Clipboard(ClipboardCommand::Copy(value)))
 }

@@ -7,8 +7,10 @@ use super::update;
 use crate::provision::Outcome;
 use crate::tui::command::{ClipboardCommand, Command};
 use crate::tui::fixtures::*;
-use crate::tui::message::{ExitSignal, Msg};
-use crate::tui::model::{Exit, KeyringOutcome, Overlay, RequestKind, Step};
+use crate::tui::message::{ClickTarget, ExitSignal, Msg};
+use crate::tui::model::{
+    Confirm, Exit, KeyringOutcome, Model, Overlay, RequestId, RequestKind, Step,
+};
 
 #[test]
 fn enter_on_connect_starts_connect() {
@@ -808,16 +810,17 @@ fn override_needs_confirmation_and_is_recorded() {
 }
 
 #[test]
-fn choice_two_shows_not_available() {
+fn choice_two_names_role_with_suffix() {
     let mut model = model_at(Step::Role);
     model.role.selected = model.tools.len();
 
     press(&mut model, KeyCode::Char(' '));
     let command = press(&mut model, KeyCode::Enter);
 
-    assert!(command.is_none());
-    let notice = model.notice.clone().unwrap_or_default();
-    assert!(notice.contains("not available yet"), "{notice}");
+    let Some(Command::EnsureRole { name, .. }) = command else {
+        panic!("expected a role request, got {command:?}");
+    };
+    assert_eq!(name, "Visionary 360 API ERC");
 }
 
 #[test]
@@ -971,8 +974,10 @@ fn send_posts_manifest_fields() {
         panic!("expected send, got {command:?}");
     };
     assert_eq!(url, "https://register.example/api");
-    let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["public_key", "private_key"]);
+    assert_eq!(fields.names, ["public_key", "private_key"]);
+    assert_eq!(fields.key.public_key, TOOL_PUBLIC_KEY);
+    assert_eq!(fields.member_identifier, "V360API");
+    assert_eq!(fields.company_id, "sandbox");
 }
 
 #[test]
@@ -1213,4 +1218,636 @@ fn invalid_key_keeps_field_focused() {
 
     assert!(model.confirm.is_none());
     assert!(model.key.public_key.text().ends_with('q'));
+}
+
+#[test]
+fn ctrl_r_reveals_key_while_typing() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set("");
+    press(&mut model, KeyCode::Char('a'));
+
+    ctrl(&mut model, 'r');
+
+    assert!(model.key.public_key.revealed);
+    assert_eq!(model.key.public_key.text(), "a");
+    ctrl(&mut model, 'r');
+    assert!(!model.key.public_key.revealed);
+}
+
+#[test]
+fn e_and_v_act_after_esc() {
+    let mut model = model_at(Step::Key);
+    model.key.public_key.set("Key");
+    assert!(model.takes_text(), "the selected key field takes text");
+
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.takes_text());
+    press(&mut model, KeyCode::Char('v'));
+    assert!(model.key.public_key.revealed, "v reveals after Esc");
+    press(&mut model, KeyCode::Char('e'));
+    assert!(model.takes_text(), "e edits again");
+    press(&mut model, KeyCode::Char('v'));
+
+    assert_eq!(model.key.public_key.text(), "Keyv");
+}
+
+#[test]
+fn member_created_then_changed_stays_created() {
+    let mut model = model_at(Step::Member);
+    let replies = [
+        member_status(Outcome::Created, false),
+        member_status(Outcome::Reused, true),
+        member_status(Outcome::Changed, false),
+    ];
+
+    for (index, reply) in replies.into_iter().enumerate() {
+        let command = if index == 2 {
+            press(&mut model, KeyCode::Char('y'))
+        } else {
+            model.member.status = None;
+            press(&mut model, KeyCode::Enter)
+        };
+        assert!(command.is_some(), "request {index}");
+        let request_id = pending_id(&model);
+        update(
+            &mut model,
+            Msg::MemberDone {
+                request_id,
+                result: Ok(reply),
+            },
+        );
+    }
+
+    assert!(model.member.is_done());
+    assert!(model.member.created_this_run("v360api"));
+    assert_eq!(model.member.created.len(), 1);
+}
+
+#[test]
+fn reused_member_is_not_recorded_as_created() {
+    let mut model = model_at(Step::Member);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::MemberDone {
+            request_id,
+            result: Ok(member_status(Outcome::Reused, false)),
+        },
+    );
+
+    assert!(!model.member.created_this_run("V360API"));
+}
+
+#[test]
+fn editing_connection_field_drops_connection() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+
+    press(&mut model, KeyCode::Char('x'));
+
+    assert!(model.connection.is_none());
+    assert!(model.connect.reconnect_needed);
+    assert!(model.role.status.is_none());
+    assert!(model.member.status.is_none());
+    assert!(model.member.choices.is_none());
+    assert!(model.key.result.is_none());
+    assert!(press(&mut model, KeyCode::Tab).is_none());
+    assert_eq!(model.step, Step::Connect, "step 1 needs a new connection");
+}
+
+#[test]
+fn editing_connection_field_drops_pending_request() {
+    let mut model = model_at(Step::Role);
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    paste(&mut model, "0f8fad5b-d9cb-469f-a165-70867728950f");
+    update(
+        &mut model,
+        Msg::RoleDone {
+            request_id,
+            result: Ok(role_status(true, Outcome::Created)),
+        },
+    );
+
+    assert!(model.pending.is_none());
+    assert!(
+        model.role.status.is_none(),
+        "the old session's reply is dropped"
+    );
+}
+
+#[test]
+fn reconnect_clears_reconnect_notice() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('x'));
+    press(&mut model, KeyCode::Backspace);
+
+    let command = press(&mut model, KeyCode::Enter);
+    assert!(
+        matches!(command, Some(Command::Connect { .. })),
+        "{command:?}"
+    );
+    let request_id = pending_id(&model);
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(!model.connect.reconnect_needed);
+    assert!(model.connection.is_some());
+}
+
+#[test]
+fn fixing_field_clears_its_error() {
+    let mut model = model_at(Step::Member);
+    model.member.identifier.set("V360 API");
+    press(&mut model, KeyCode::Enter);
+    assert!(model.error.is_some(), "space rejected");
+
+    for _ in 0..4 {
+        press(&mut model, KeyCode::Backspace);
+    }
+
+    assert_eq!(model.member.identifier.text(), "V360");
+    assert!(model.error.is_none(), "{:?}", model.error);
+}
+
+#[test]
+fn editing_updates_remaining_error() {
+    let mut model = model_at(Step::Key);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+    press(&mut model, KeyCode::Enter);
+    let before = model.error.clone().expect("empty key rejected").message;
+    assert!(before.contains("empty"), "{before}");
+
+    press(&mut model, KeyCode::Char('a'));
+
+    let after = model
+        .error
+        .clone()
+        .expect("one letter is still invalid")
+        .message;
+    assert_ne!(before, after);
+    paste(&mut model, TOOL_PUBLIC_KEY);
+    assert!(model.error.is_none(), "{:?}", model.error);
+}
+
+#[test]
+fn request_error_is_kept_while_editing() {
+    let mut model = model_at(Step::Member);
+    model.error = Some(report("ConnectWise rejected the member"));
+
+    press(&mut model, KeyCode::Char('X'));
+
+    assert!(model.error.is_some(), "only input errors are checked again");
+}
+
+#[test]
+fn tokens_route_mints_key() {
+    let mut model = model_at(Step::Key);
+    model.key.selected = 0;
+    press(&mut model, KeyCode::Char(' '));
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::MintKey {
+        identifier,
+        requirements,
+        ..
+    }) = command
+    else {
+        panic!("expected a mint command, got {command:?}");
+    };
+    assert_eq!(identifier, "V360API");
+    assert_eq!(requirements, model.requirements);
+    assert_eq!(
+        model.pending.map(|pending| pending.kind),
+        Some(RequestKind::MintKey)
+    );
+}
+
+#[test]
+fn minted_key_fills_fields_and_expires() {
+    let mut model = model_at(Step::Key);
+    model.key.route = crate::tui::model::KeyRoute::Tokens;
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::KeyMinted {
+            request_id,
+            result: Ok((
+                key_status(false, true),
+                tool_pair(),
+                Some("2027-01-04T12:00:00Z".into()),
+            )),
+        },
+    );
+
+    assert!(model.key.is_done());
+    assert_eq!(model.key.public_key.text(), TOOL_PUBLIC_KEY);
+    assert!(
+        !model.key.private_key.revealed,
+        "the minted key stays masked"
+    );
+    let verified = model.key.result.as_ref().expect("minted key kept");
+    assert_eq!(verified.expiration.as_deref(), Some("2027-01-04T12:00:00Z"));
+    assert!(model.has_unsaved_key());
+}
+
+/// Replies to the request in flight with the message that `reply` builds from its id.
+fn answer(model: &mut Model, reply: impl FnOnce(RequestId) -> Msg) -> Option<Command> {
+    let request_id = pending_id(model);
+    update(model, reply(request_id))
+}
+
+fn member_named(identifier: &str, outcome: Outcome) -> crate::provision::MemberStatus {
+    crate::provision::MemberStatus {
+        identifier: identifier.into(),
+        ..member_status(outcome, false)
+    }
+}
+
+fn key_of(identifier: &str) -> crate::provision::KeyStatus {
+    crate::provision::KeyStatus {
+        member_identifier: identifier.into(),
+        ..key_status(false, true)
+    }
+}
+
+/// Drives the current target through steps 1 to 3 and returns the role name, the member
+/// identifier and the key's member that its requests named.
+fn set_up_target(model: &mut Model, identifier: &str) -> (String, String, String) {
+    let Some(Command::EnsureRole { name, .. }) = press(model, KeyCode::Enter) else {
+        panic!("expected a role request");
+    };
+    answer(model, |request_id| Msg::RoleDone {
+        request_id,
+        result: Ok(role_named(&name)),
+    });
+    let Some(Command::LoadMemberChoices {
+        identifier: loaded, ..
+    }) = press(model, KeyCode::Enter)
+    else {
+        panic!("expected the member choices to load");
+    };
+    answer(model, |request_id| Msg::MemberChoicesDone {
+        request_id,
+        result: Ok((member_choices(), None)),
+    });
+    let Some(Command::EnsureMember { spec, .. }) = press(model, KeyCode::Enter) else {
+        panic!("expected a member request");
+    };
+    assert_eq!(spec.identifier, loaded);
+    answer(model, |request_id| Msg::MemberDone {
+        request_id,
+        result: Ok(member_named(identifier, Outcome::Created)),
+    });
+    press(model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Key);
+
+    let verified = verify_current_key(model, identifier);
+    (name, loaded, verified)
+}
+
+/// Fills in and verifies the key of the current tool, then opens step 4. Returns the member
+/// that the key request named.
+fn verify_current_key(model: &mut Model, identifier: &str) -> String {
+    model.key.public_key.set(TOOL_PUBLIC_KEY);
+    model.key.private_key.set(TOOL_PRIVATE_KEY);
+    let Some(Command::VerifyKey {
+        identifier: verified,
+        ..
+    }) = press(model, KeyCode::Enter)
+    else {
+        panic!("expected a key request");
+    };
+    answer(model, |request_id| Msg::KeyVerified {
+        request_id,
+        result: Ok((key_of(identifier), tool_pair())),
+    });
+    press(model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Registration);
+    verified
+}
+
+#[test]
+fn choice_two_sets_up_each_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+
+    let first = set_up_target(&mut model, "V360APIERC");
+    assert_eq!(
+        first,
+        (
+            "Visionary 360 API ERC".to_owned(),
+            "V360APIERC".to_owned(),
+            "V360APIERC".to_owned()
+        )
+    );
+    continue_unsaved(&mut model);
+
+    assert_eq!(model.step, Step::Role, "the next tool has its own role");
+    assert_eq!(model.target_index, 1);
+    assert_eq!(model.finished_targets.len(), 1);
+    assert_eq!(model.finished_tools.len(), 1);
+    assert_eq!(model.key_tool().id, "ticket-tool");
+    assert!(
+        model.has_unsaved_key(),
+        "the first tool's key is still unsaved"
+    );
+    let second = set_up_target(&mut model, "V360APITT");
+    assert_eq!(
+        second,
+        (
+            "Visionary 360 API TT".to_owned(),
+            "V360APITT".to_owned(),
+            "V360APITT".to_owned()
+        )
+    );
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Summary);
+}
+
+#[test]
+fn choice_two_requirements_are_per_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    let Some(Command::EnsureRole { requirements, .. }) = command else {
+        panic!("expected a role request, got {command:?}");
+    };
+    let functions: Vec<&str> = requirements
+        .lines
+        .iter()
+        .map(|line| line.function.as_str())
+        .collect();
+    assert!(!functions.contains(&"Project Contacts"), "{functions:?}");
+}
+
+#[test]
+fn choice_one_two_tools_share_member() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+
+    let first = set_up_target(&mut model, "V360API");
+    assert_eq!(first.0, "Visionary 360 API");
+    continue_unsaved(&mut model);
+
+    assert_eq!(
+        model.step,
+        Step::Key,
+        "the second key is for the same member"
+    );
+    assert_eq!(model.key_tool().id, "ticket-tool");
+    assert_eq!(model.key_tool_position(), (2, 2));
+    assert!(model.key.result.is_none());
+    assert!(model.member.is_done());
+    let verified = verify_current_key(&mut model, "V360API");
+    assert_eq!(verified, "V360API");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(model.step, Step::Summary);
+}
+
+#[test]
+fn choice_two_identifier_too_long_rejected() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    model.member.identifier.set("V360APIXYZABC");
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(command.is_none(), "{command:?}");
+    let error = model
+        .error
+        .clone()
+        .expect("identifier with suffix too long");
+    assert!(
+        error.message.contains("V360APIXYZABCERC"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn tool_toggle_restarts_work_list() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    model.target_index = 1;
+
+    model.role.selected = 1;
+    press(&mut model, KeyCode::Char(' '));
+
+    assert_eq!(model.target_index, 0);
+    assert_eq!(model.selected_tools, [true, false]);
+}
+
+#[test]
+fn choice_two_met_role_continues() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    press(&mut model, KeyCode::Enter);
+    answer(&mut model, |request_id| Msg::RoleDone {
+        request_id,
+        result: Ok(role_named("Visionary 360 API ERC")),
+    });
+
+    let command = press(&mut model, KeyCode::Enter);
+
+    assert!(
+        matches!(command, Some(Command::LoadMemberChoices { .. })),
+        "{command:?}"
+    );
+    assert_eq!(model.step, Step::Member);
+}
+
+#[test]
+fn finished_key_fixes_tools_and_layout() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+    continue_unsaved(&mut model);
+    assert_eq!(model.finished_tools.len(), 1);
+    model.step = Step::Role;
+
+    for row in [0, 2] {
+        model.role.selected = row;
+        press(&mut model, KeyCode::Char(' '));
+        let notice = model.notice.clone().unwrap_or_default();
+        assert!(notice.contains("fixed"), "row {row}: {notice}");
+    }
+    model.role.selected = 3;
+    press(&mut model, KeyCode::Char('x'));
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('x'));
+
+    assert!(model.connection.is_some(), "the connection is kept");
+    assert_eq!(model.connect.company.text(), "sandbox");
+    assert_eq!(model.selected_tools, [true, true]);
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::Shared);
+    assert_eq!(model.role.name.text(), "Visionary 360 API");
+    assert_eq!(model.finished_tools.len(), 1);
+}
+
+/// Returns a met role status for a role called `name`.
+fn role_named(name: &str) -> crate::provision::RoleStatus {
+    let status = role_status(true, Outcome::Created);
+    crate::provision::RoleStatus {
+        role: crate::provision::RoleSummary {
+            name: name.into(),
+            ..status.role.clone()
+        },
+        ..status
+    }
+}
+
+#[test]
+fn click_on_step_tab_moves() {
+    let mut model = model_at(Step::Key);
+
+    update(&mut model, Msg::Click(ClickTarget::Step(Step::Role)));
+    assert_eq!(model.step, Step::Role);
+    update(
+        &mut model,
+        Msg::Click(ClickTarget::Step(Step::Registration)),
+    );
+
+    assert_eq!(model.step, Step::Role, "step 4 waits for a verified key");
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("3 API key"), "{notice}");
+}
+
+#[test]
+fn click_selects_row_then_acts() {
+    let mut model = model_at(Step::Role);
+    let layout_row = model.tools.len();
+
+    update(&mut model, Msg::Click(ClickTarget::Row(layout_row)));
+    assert_eq!(model.role.selected, layout_row);
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::Shared);
+    update(&mut model, Msg::Click(ClickTarget::Row(layout_row)));
+
+    assert_eq!(model.role.layout, crate::tui::model::MemberLayout::PerTool);
+}
+
+#[test]
+fn click_on_text_row_takes_typing() {
+    let mut model = model_at(Step::Key);
+    model.left_field = true;
+
+    update(&mut model, Msg::Click(ClickTarget::Row(2)));
+    press(&mut model, KeyCode::Char('q'));
+
+    assert_eq!(model.key.private_key.text(), "q");
+    assert!(model.confirm.is_none());
+}
+
+#[test]
+fn click_chooses_picker_entry() {
+    let mut model = model_at(Step::Member);
+    model.member.selected = 3;
+    press(&mut model, KeyCode::Char(' '));
+    assert!(matches!(model.overlay, Some(Overlay::Picker(_))));
+
+    update(&mut model, Msg::Click(ClickTarget::Row(0)));
+    assert!(
+        model.overlay.is_some(),
+        "the screen under a picker is not clickable"
+    );
+    update(&mut model, Msg::Click(ClickTarget::PickerEntry(1)));
+
+    assert!(model.overlay.is_none());
+    assert_eq!(model.member.picks.location, 1);
+}
+
+#[test]
+fn click_does_not_answer_question() {
+    let mut model = model_at(Step::Member);
+    model.left_field = true;
+    press(&mut model, KeyCode::Char('q'));
+    assert!(model.confirm.is_some());
+
+    update(&mut model, Msg::Click(ClickTarget::Step(Step::Role)));
+
+    assert!(model.confirm.is_some());
+    assert_eq!(model.step, Step::Member);
+}
+
+#[test]
+fn model_debug_hides_finished_keys() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+    continue_unsaved(&mut model);
+    assert_eq!(model.finished_tools.len(), 1);
+
+    let debug = format!("{model:?}");
+
+    assert!(
+        !debug.contains(TOOL_PRIVATE_KEY),
+        "private key in Debug output"
+    );
+    assert!(
+        !debug.contains(ADMIN_PRIVATE_KEY),
+        "admin key in Debug output"
+    );
+}
+
+#[test]
+fn copy_notice_warns_about_terminal() {
+    let mut model = model_at(Step::Registration);
+    model.clipboard_warning = Some("The Linux console has no clipboard.".into());
+
+    press(&mut model, KeyCode::Char('c'));
+
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("Copied Site"), "{notice}");
+    assert!(
+        notice.ends_with("The Linux console has no clipboard."),
+        "{notice}"
+    );
+}
+
+/// Leaves step 4 for the next tool and confirms that its key stays unsaved.
+fn continue_unsaved(model: &mut Model) {
+    press(model, KeyCode::Enter);
+    assert_eq!(model.confirm, Some(Confirm::NextToolUnsavedKey));
+    press(model, KeyCode::Char('y'));
+}
+
+#[test]
+fn next_tool_asks_about_unsaved_key() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::Shared);
+    set_up_target(&mut model, "V360API");
+
+    press(&mut model, KeyCode::Enter);
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("neither stored nor sent"), "{notice}");
+    press(&mut model, KeyCode::Char('n'));
+    assert_eq!(model.step, Step::Registration, "n stays");
+    assert!(model.finished_tools.is_empty());
+
+    model.registration.keyring = Some(KeyringOutcome::Stored {
+        account: "account".into(),
+    });
+    press(&mut model, KeyCode::Enter);
+
+    assert!(model.confirm.is_none(), "a stored key needs no question");
+    assert_eq!(model.step, Step::Key);
+    assert_eq!(model.finished_tools.len(), 1);
 }

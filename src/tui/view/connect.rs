@@ -5,12 +5,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, Theme};
+use super::{choice_row, field_row, problem_lines, styled, ClickMap, Theme};
 use crate::cwm::site::CLOUD_REGIONS;
 use crate::tui::model::{ConnectRow, Model};
 use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let form = &model.connect;
     let mut lines = vec![styled(strings::CONNECT_INTRO, theme.muted), Line::default()];
     for (index, row) in form.rows().into_iter().enumerate() {
@@ -24,8 +25,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 };
                 choice_row(theme, label, choice.trim_end(), selected)
             }
-            Some(field) => field_row(theme, label, field, selected, selected && form.editing),
+            Some(field) => field_row(
+                theme,
+                label,
+                field,
+                selected,
+                selected && model.takes_text(),
+            ),
         };
+        rows.push((index, lines.len()));
         lines.push(line);
         if row != ConnectRow::Site {
             if let Err(message) = validate::connect_row(form, row, false) {
@@ -51,8 +59,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !form.dirty {
             lines.push(Line::from(strings::CONNECT_NEXT));
         }
+    } else if form.reconnect_needed {
+        lines.push(styled(
+            format!("{} {}", strings::MARK_WARNING, strings::CONNECTION_CHANGED),
+            theme.warning,
+        ));
     } else if model.demo {
         lines.push(Line::from(strings::CONNECT_DEMO));
     }
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::Theme;
+use super::{ClickMap, ClickTarget, Theme};
 use crate::tui::model::{Model, Step};
 use crate::tui::strings;
 
 pub const HEIGHT: u16 = 3;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
     let mut title = vec![
         Span::styled(strings::step_heading(model.step), theme.heading),
         Span::raw("   "),
@@ -24,9 +24,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
 
     let mut steps = Vec::new();
+    let mut left = area.x;
     for (index, step) in Step::NUMBERED.into_iter().enumerate() {
         if index > 0 {
             steps.push(Span::raw(" "));
+            left = left.saturating_add(1);
         }
         let current = model.step == step;
         let marker = if current { "> " } else { "  " };
@@ -38,10 +40,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             ratatui::style::Style::new()
         };
-        steps.push(Span::styled(
-            format!("{marker}{mark} {}", strings::step_title(step)),
-            style,
-        ));
+        let tab = format!("{marker}{mark} {}", strings::step_title(step));
+        let width = u16::try_from(tab.chars().count()).unwrap_or(u16::MAX);
+        let cell = Rect::new(left, area.y.saturating_add(1), width, 1).intersection(area);
+        clicks.add(cell, ClickTarget::Step(step));
+        left = left.saturating_add(width);
+        steps.push(Span::styled(tab, style));
     }
 
     let lines = vec![

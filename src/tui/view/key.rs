@@ -6,25 +6,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, Theme};
+use super::{choice_row, field_row, problem_lines, styled, ClickMap, Theme};
 use crate::provision::guidance;
+use crate::secrets::paste::KeyHalf;
 use crate::tui::model::{KeyRoute, KeyRow, Model};
 use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let form = &model.key;
     let tool = model.key_tool();
-    let identifier = model.member.identifier.text().trim();
-    let mut lines = vec![
-        Line::from(format!(
+    let identifier = model.member_identifier();
+    let identifier = identifier.as_str();
+    let instructions = match form.route {
+        KeyRoute::Durable => format!(
             "{} {}",
             strings::key_instructions(&tool.name),
             guidance::api_key_path(identifier, tool.key_description())
-        )),
-        Line::default(),
-    ];
+        ),
+        KeyRoute::Tokens => strings::tokens_instructions(&tool.name, identifier),
+    };
+    let mut lines = Vec::new();
+    if let Some(line) = super::tool_line(model) {
+        lines.push(styled(line, theme.accent));
+    }
+    lines.extend([Line::from(instructions), Line::default()]);
 
     let selected = form.selected_row();
+    rows.push((0, lines.len()));
     lines.push(choice_row(
         theme,
         strings::FIELD_ROUTE,
@@ -32,11 +41,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         selected == KeyRow::Route,
     ));
     if form.route == KeyRoute::Tokens {
-        lines.extend(problem_lines(
-            theme,
-            strings::TOKENS_NOT_AVAILABLE,
-            area.width,
-        ));
+        lines.push(styled(strings::TOKENS_EXPLAINED, theme.muted));
     }
     let fields = [
         (
@@ -59,17 +64,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             label,
             field,
             is_selected,
-            is_selected && form.editing,
+            is_selected && model.takes_text(),
         );
         if let Some(feedback) = &form.paste_feedback[index] {
             line.push_span(Span::styled(format!("  {feedback}"), theme.muted));
         }
+        rows.push((index + 1, lines.len()));
         lines.push(line);
-        if let Err(message) = validate::key_half(label, field.text(), false) {
+        let half = if index == 0 {
+            KeyHalf::Public
+        } else {
+            KeyHalf::Private
+        };
+        if let Err(message) = validate::key_half(label, half, field.text(), false) {
             lines.extend(problem_lines(theme, &message, area.width));
         }
     }
-    lines.push(styled(strings::KEY_PASTE, theme.muted));
+    if form.route == KeyRoute::Durable {
+        lines.push(styled(strings::KEY_PASTE, theme.muted));
+    }
     lines.push(Line::default());
 
     if let Some(verified) = &form.result {
@@ -77,6 +90,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         if status.swapped {
             lines.push(styled(
                 format!("{} {}", strings::MARK_WARNING, strings::KEY_SWAPPED),
+                theme.warning,
+            ));
+        }
+        if verified.route == KeyRoute::Tokens {
+            lines.push(styled(
+                format!(
+                    "{} {}",
+                    strings::MARK_WARNING,
+                    strings::key_expires(verified.expiration.as_deref())
+                ),
                 theme.warning,
             ));
         }
@@ -112,5 +135,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

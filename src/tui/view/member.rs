@@ -5,13 +5,19 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, value_row, Theme};
+use super::{choice_row, field_row, problem_lines, styled, value_row, ClickMap, Theme};
 use crate::tui::model::{MemberRow, Model, RequestKind};
 use crate::tui::{strings, validate};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let form = &model.member;
     let mut lines = Vec::new();
+    if let Some(line) =
+        super::target_line(model, "Member", |target| target.member_identifier.clone())
+    {
+        lines.push(styled(line, theme.accent));
+    }
     if let Some(status) = &model.role.status {
         lines.push(styled(strings::member_role(&status.role.name), theme.muted));
     }
@@ -19,8 +25,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     for (index, row) in MemberRow::ALL.into_iter().enumerate() {
         let selected = form.selected == index;
-        let editing = selected && form.editing;
+        let editing = selected && model.takes_text();
         let label = strings::member_row_label(row);
+        rows.push((index, lines.len()));
         match row {
             MemberRow::Identifier => {
                 lines.push(field_row(theme, label, &form.identifier, selected, editing));
@@ -63,6 +70,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
         }
     }
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 

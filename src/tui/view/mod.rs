@@ -16,14 +16,16 @@ mod registration;
 mod role;
 mod summary;
 
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::model::{Model, Step, TextField};
+use super::message::ClickTarget;
+use super::model::{MemberLayout, Model, Step, TextField};
 use super::strings;
+use crate::provision::Target;
 
 /// The smallest terminal the layout is designed for. Below it the view shows only a message
 /// that requests a larger window.
@@ -80,7 +82,55 @@ impl Theme {
     }
 }
 
-pub fn view(model: &Model, frame: &mut Frame) {
+/// The cells that a left click selects something on, as the last frame drew them.
+#[derive(Debug, Clone, Default)]
+pub struct ClickMap {
+    regions: Vec<(Rect, ClickTarget)>,
+}
+
+impl ClickMap {
+    /// Returns what a click on the cell at `column`, `row` selects.
+    pub fn target_at(&self, column: u16, row: u16) -> Option<ClickTarget> {
+        let position = Position::new(column, row);
+        self.regions
+            .iter()
+            .find(|(area, _)| area.contains(position))
+            .map(|(_, target)| *target)
+    }
+
+    fn add(&mut self, area: Rect, target: ClickTarget) {
+        if !area.is_empty() {
+            self.regions.push((area, target));
+        }
+    }
+
+    /// Records the selectable rows of a paragraph that wraps in `area`. Each pair of `rows` is
+    /// the row's index on its screen and the index of its line in `lines`.
+    fn add_rows(&mut self, lines: &[Line], rows: &[(usize, usize)], area: Rect) {
+        let mut top = area.y;
+        for (line_index, line) in lines.iter().enumerate() {
+            let height = wrapped_line_height(line, area.width);
+            for (row, _) in rows.iter().filter(|(_, index)| *index == line_index) {
+                let cell = Rect::new(area.x, top, area.width, height).intersection(area);
+                self.add(cell, ClickTarget::Row(*row));
+            }
+            top = top.saturating_add(height);
+        }
+    }
+}
+
+/// Returns the rows that `line` takes in a paragraph of `width` that wraps without trimming.
+///
+/// NOTE: `Paragraph::line_count` is behind ratatui's `unstable-rendered-line-info` feature,
+/// so a ratatui update may change or remove it.
+fn wrapped_line_height(line: &Line, width: u16) -> u16 {
+    let paragraph = Paragraph::new(line.clone()).wrap(Wrap { trim: false });
+    u16::try_from(paragraph.line_count(width)).unwrap_or(u16::MAX)
+}
+
+/// Draws the model and returns where clicks select something.
+pub fn view(model: &Model, frame: &mut Frame) -> ClickMap {
+    let mut clicks = ClickMap::default();
     let theme = Theme::new(model.monochrome);
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -88,7 +138,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         let message =
             Paragraph::new(Line::from(Span::styled(text, theme.warning))).wrap(Wrap { trim: true });
         frame.render_widget(message, area.inner(Margin::new(1, 1)));
-        return;
+        return clicks;
     }
 
     let footer_lines = footer::lines(model, &theme);
@@ -101,19 +151,50 @@ pub fn view(model: &Model, frame: &mut Frame) {
     ])
     .areas(area);
 
-    header::render(model, &theme, frame, header_area);
+    header::render(model, &theme, frame, header_area, &mut clicks);
     let body_area = body_area.inner(Margin::new(1, 0));
     match model.step {
-        Step::Connect => connect::render(model, &theme, frame, body_area),
-        Step::Role => role::render(model, &theme, frame, body_area),
-        Step::Member => member::render(model, &theme, frame, body_area),
-        Step::Key => key::render(model, &theme, frame, body_area),
-        Step::Registration => registration::render(model, &theme, frame, body_area),
+        Step::Connect => connect::render(model, &theme, frame, body_area, &mut clicks),
+        Step::Role => role::render(model, &theme, frame, body_area, &mut clicks),
+        Step::Member => member::render(model, &theme, frame, body_area, &mut clicks),
+        Step::Key => key::render(model, &theme, frame, body_area, &mut clicks),
+        Step::Registration => {
+            registration::render(model, &theme, frame, body_area, &mut clicks);
+        }
         Step::Summary => summary::render(model, &theme, frame, body_area),
     }
     render_status(model, &theme, frame, status_area.inner(Margin::new(1, 0)));
     frame.render_widget(Paragraph::new(footer_lines), footer_area);
-    overlay::render(model, &theme, frame, area);
+    if model.overlay.is_some() {
+        // An overlay takes every click: the screen under it is not selectable.
+        clicks = ClickMap::default();
+    }
+    overlay::render(model, &theme, frame, area, &mut clicks);
+    clicks
+}
+
+/// Returns the line that names the current target's tool and its role name or member
+/// identifier, as `name` picks it, in Choice 2; Choice 1 has one target and no such line.
+fn target_line(model: &Model, object: &str, name: impl Fn(&Target) -> String) -> Option<String> {
+    if model.role.layout != MemberLayout::PerTool {
+        return None;
+    }
+    let targets = model.targets().ok()?;
+    let target = targets.get(model.target_index)?;
+    let tool = target.tools.first()?;
+    Some(strings::per_tool_target(
+        object,
+        &tool.name,
+        model.target_index + 1,
+        targets.len(),
+        &name(target),
+    ))
+}
+
+/// Returns the line that names the tool of steps 3 and 4 when several tools are selected.
+fn tool_line(model: &Model) -> Option<String> {
+    let (position, count) = model.key_tool_position();
+    (count > 1).then(|| strings::tool_position(&model.key_tool().name, position, count))
 }
 
 /// Draws a question awaiting `y`, else what runs (with the spinner), else the last error,

@@ -5,19 +5,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::Theme;
+use super::{ClickMap, ClickTarget, Theme};
 use crate::tui::model::{Model, Overlay, Picker};
 use crate::tui::strings;
 
 /// Width of the key column in the help window.
 const HELP_KEY_WIDTH: usize = 12;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
     match &model.overlay {
         None => {}
         Some(Overlay::Help) => render_help(theme, frame, area),
         Some(Overlay::ErrorDetails) => render_error_details(model, theme, frame, area),
-        Some(Overlay::Picker(picker)) => render_picker(picker, theme, frame, area),
+        Some(Overlay::Picker(picker)) => render_picker(picker, theme, frame, area, clicks),
     }
 }
 
@@ -96,7 +96,13 @@ fn render_error_details(model: &Model, theme: &Theme, frame: &mut Frame, area: R
     );
 }
 
-fn render_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn render_picker(
+    picker: &Picker,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    clicks: &mut ClickMap,
+) {
     let visible = picker.visible();
     let list_height = area.height.saturating_sub(10).max(3);
     let rows = usize::from(list_height);
@@ -133,6 +139,13 @@ fn render_picker(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) 
 
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let window_area = centered(area, 60, height);
+    // Inside the border, the filter takes the first row and the entries follow.
+    let inner = window_area.inner(ratatui::layout::Margin::new(1, 1));
+    for (row, position) in (first..visible.len()).take(rows).enumerate() {
+        let top = inner.y.saturating_add(1).saturating_add(row as u16);
+        let cell = Rect::new(inner.x, top, inner.width, 1).intersection(inner);
+        clicks.add(cell, ClickTarget::PickerEntry(position));
+    }
     frame.render_widget(Clear, window_area);
     frame.render_widget(
         Paragraph::new(lines).block(window(&picker.title, theme)),

@@ -6,18 +6,23 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use secrecy::ExposeSecret;
 
-use super::{styled, value_row, Theme};
+use super::{styled, value_row, ClickMap, Theme};
 use crate::tui::model::{KeyringOutcome, Model, RegistrationField, SendOutcome};
 use crate::tui::strings;
 use crate::tui::update::TICKS_PER_SECOND;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let mut rows = Vec::new();
     let tool = model.key_tool();
     let state = &model.registration;
-    let mut lines = vec![
+    let mut lines = Vec::new();
+    if let Some(line) = super::tool_line(model) {
+        lines.push(styled(line, theme.accent));
+    }
+    lines.extend([
         Line::from(strings::registration_intro(&tool.name)),
         Line::default(),
-    ];
+    ]);
 
     if let (Some(connection), Some(verified)) = (&model.connection, &model.key.result) {
         let pair = &verified.pair;
@@ -39,6 +44,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 RegistrationField::MemberIdentifier => verified.status.member_identifier.clone(),
             };
             let label = strings::registration_label(field);
+            rows.push((index, lines.len()));
             lines.push(value_row(theme, label, value, state.selected == index));
         }
     }
@@ -84,6 +90,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         (None, Some(url)) => styled(strings::send_offered(url), theme.muted),
         (None, None) => styled(strings::send_not_offered(&tool.name), theme.muted),
     });
-    lines.push(Line::from(strings::REGISTRATION_NEXT));
+    let position = model.finished_tools.len() + 1;
+    let next = match model.selected_tool_list().get(position) {
+        Some(next_tool) => strings::registration_next_tool(&next_tool.name),
+        None => strings::REGISTRATION_NEXT.to_owned(),
+    };
+    lines.push(Line::from(next));
+    clicks.add_rows(&lines, &rows, area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

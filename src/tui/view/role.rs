@@ -5,17 +5,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
-use super::{choice_row, field_row, problem_lines, styled, value_row, Theme};
+use super::{
+    choice_row, field_row, problem_lines, styled, value_row, ClickMap, ClickTarget, Theme,
+};
 use crate::provision::{guidance, Outcome};
 use crate::requirements::ChecklistLine;
-use crate::tui::model::{MemberLayout, Model, RoleRow};
+use crate::tui::model::{Model, RoleRow};
 use crate::tui::{strings, validate};
 
 /// Rows under the checklist at least, for the web UI path of the selected line.
 const FIX_HEIGHT: u16 = 2;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let top = top_lines(model, theme, area.width);
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, clicks: &mut ClickMap) {
+    let (top, rows) = top_lines(model, theme, area.width);
     let top_height = wrapped_height(&top, area.width);
     let checklist_rows = model.role.status.as_ref().map_or(0, |status| {
         // One row for the table header.
@@ -27,6 +29,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Min(FIX_HEIGHT),
     ])
     .areas(area);
+    clicks.add_rows(&top, &rows, top_area);
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
 
     let form = &model.role;
@@ -37,13 +40,23 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         RoleRow::Line(index) => Some(index),
         _ => None,
     };
-    render_checklist(
+    let offset = render_checklist(
         &status.checklist.lines,
         selected_line,
         theme,
         frame,
         table_area,
     );
+    // The table's first row is its header, and the checklist rows follow from the scroll offset.
+    let first_line_row = model.tools.len() + 2;
+    for (position, index) in (offset..status.checklist.lines.len()).enumerate() {
+        let top = table_area
+            .y
+            .saturating_add(1)
+            .saturating_add(position as u16);
+        let cell = Rect::new(table_area.x, top, table_area.width, 1).intersection(table_area);
+        clicks.add(cell, ClickTarget::Row(first_line_row + index));
+    }
 
     let mut bottom = Vec::new();
     if let Some(record) = &form.checklist_override {
@@ -65,12 +78,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// Builds the rows for the tools, the layout, the role name and the result of the last read.
-fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+/// Builds the rows for the tools, the layout, the role name and the result of the last read,
+/// and pairs each selectable row's index with the index of its line.
+fn top_lines(
+    model: &Model,
+    theme: &Theme,
+    width: u16,
+) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
     let form = &model.role;
     let tool_count = model.tools.len();
     let selected_row = form.row(form.selected, tool_count);
     let mut lines = Vec::new();
+    let mut rows = Vec::new();
 
     for (index, tool) in model.tools.iter().enumerate() {
         let mark = if model.selected_tools[index] {
@@ -79,6 +98,7 @@ fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
             "[ ]"
         };
         let label = if index == 0 { strings::FIELD_TOOLS } else { "" };
+        rows.push((index, lines.len()));
         lines.push(value_row(
             theme,
             label,
@@ -86,26 +106,24 @@ fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
             selected_row == RoleRow::Tool(index),
         ));
     }
+    rows.push((tool_count, lines.len()));
     lines.push(choice_row(
         theme,
         strings::FIELD_LAYOUT,
         strings::layout_label(form.layout),
         selected_row == RoleRow::Layout,
     ));
-    if form.layout == MemberLayout::PerTool {
-        lines.extend(problem_lines(
-            theme,
-            strings::CHOICE_TWO_NOT_AVAILABLE,
-            width,
-        ));
+    if let Some(line) = super::target_line(model, "Role", |target| target.role_name.clone()) {
+        lines.push(styled(line, theme.accent));
     }
     let name_selected = selected_row == RoleRow::Name;
+    rows.push((tool_count + 1, lines.len()));
     lines.push(field_row(
         theme,
         strings::FIELD_ROLE_NAME,
         &form.name,
         name_selected,
-        name_selected && form.editing,
+        name_selected && model.takes_text(),
     ));
     if let Err(message) = validate::role_name(form.name.text()) {
         lines.extend(problem_lines(theme, &message, width));
@@ -143,7 +161,7 @@ fn top_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
         }
         None => lines.push(Line::from(strings::ROLE_NOT_READ)),
     }
-    lines
+    (lines, rows)
 }
 
 /// Returns the rows that `lines` take when wrapped at `width`, counting characters, which is
@@ -163,7 +181,7 @@ fn render_checklist(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> usize {
     let header = Row::new(["Module", "Function", "Verb", "Required", "Actual", "Status"])
         .style(theme.heading);
     let rows = lines.iter().map(|line| {
@@ -202,4 +220,5 @@ fn render_checklist(
         .row_highlight_style(theme.highlight);
     let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
+    state.offset()
 }

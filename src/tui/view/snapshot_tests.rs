@@ -9,8 +9,9 @@ use crate::provision::{Outcome, ProvisionError};
 use crate::requirements::{ChecklistLine, Level, Verb};
 use crate::tui::fixtures::*;
 use crate::tui::model::{
-    ChecklistOverride, Confirm, ErrorReport, KeyRoute, KeyringOutcome, MemberLayout, MemberRow,
-    Model, Overlay, Picker, PickerTarget, RegistrationField, RequestKind, Step,
+    ChecklistOverride, Confirm, ErrorReport, FinishedTool, KeyRoute, KeyringOutcome, MemberLayout,
+    MemberRow, Model, Overlay, Picker, PickerTarget, RegistrationField, RegistrationState,
+    RequestKind, Step, VerifiedKey,
 };
 use crate::tui::strings;
 
@@ -278,6 +279,16 @@ fn key_screens() {
     tokens.key.selected = 0;
     snapshot("key_tokens_route", &tokens);
 
+    let mut minted = model_at(Step::Registration);
+    minted.step = Step::Key;
+    minted.key.route = KeyRoute::Tokens;
+    minted.key.selected = 0;
+    if let Some(key) = &mut minted.key.result {
+        key.route = KeyRoute::Tokens;
+        key.expiration = Some("2027-01-04T12:00:00Z".into());
+    }
+    snapshot("key_tokens_minted", &minted);
+
     let mut busy = pasted.clone();
     busy.start_request(RequestKind::VerifyKey);
     snapshot("key_busy", &busy);
@@ -348,6 +359,7 @@ fn summary_screens() {
 
     let mut rotation = model_at(Step::Summary);
     rotation.role.outcome = Some(Outcome::Reused);
+    rotation.member.created.clear();
     rotation.member.status = Some(member_status(Outcome::Reused, false));
     rotation.registration.keyring = Some(KeyringOutcome::Stored {
         account: "127.0.0.1/sandbox/email-reconnector".into(),
@@ -368,4 +380,66 @@ fn frame_states() {
 
     let too_small = render_at(&model_at(Step::Key), 79, 23);
     insta::assert_snapshot!("too_small_79x23", too_small);
+}
+
+/// Two tools in Choice 1, with the first tool's key finished and step 3 open for the second.
+fn second_tool_model() -> Model {
+    let mut model = two_tool_model(MemberLayout::Shared);
+    model.role.status = Some(role_status(true, Outcome::Created));
+    model.role.outcome = Some(Outcome::Created);
+    model.member.choices = Some(member_choices());
+    model.member.status = Some(member_status(Outcome::Created, false));
+    model.member.created.push("V360API".into());
+    model.finished_tools.push(FinishedTool {
+        tool: model.tools[0].clone(),
+        key: VerifiedKey {
+            status: key_status(false, true),
+            pair: tool_pair(),
+            route: KeyRoute::Durable,
+            expiration: None,
+        },
+        registration: RegistrationState {
+            keyring: Some(KeyringOutcome::Stored {
+                account: "127.0.0.1/sandbox/email-reconnector".into(),
+            }),
+            ..RegistrationState::default()
+        },
+    });
+    model.step = Step::Key;
+    model
+}
+
+#[test]
+fn several_tools_screens() {
+    let second_key = second_tool_model();
+    snapshot("key_second_tool", &second_key);
+
+    let mut first_registration = two_tool_model(MemberLayout::Shared);
+    first_registration.role.status = Some(role_status(true, Outcome::Created));
+    first_registration.member.status = Some(member_status(Outcome::Created, false));
+    first_registration.key.result = second_key.finished_tools[0].key.clone().into();
+    first_registration.step = Step::Registration;
+    snapshot("registration_first_of_two", &first_registration);
+
+    let mut confirm_next = first_registration.clone();
+    confirm_next.confirm = Some(Confirm::NextToolUnsavedKey);
+    confirm_next.notice = Some(strings::confirm_next_tool("Email reConnector"));
+    snapshot("registration_confirm_next_tool", &confirm_next);
+
+    let mut summary = second_tool_model();
+    summary.key.result = Some(VerifiedKey {
+        status: key_status(false, true),
+        pair: tool_pair(),
+        route: KeyRoute::Durable,
+        expiration: None,
+    });
+    summary.step = Step::Summary;
+    snapshot("summary_two_tools", &summary);
+
+    let mut second_member = two_tool_model(MemberLayout::PerTool);
+    second_member.target_index = 1;
+    second_member.role.status = Some(role_status(true, Outcome::Created));
+    second_member.member.choices = Some(member_choices());
+    second_member.step = Step::Member;
+    snapshot("member_choice_two_second", &second_member);
 }

@@ -6,12 +6,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{bullet_lines, styled, Theme};
-use crate::provision::Outcome;
-use crate::tui::model::{KeyringOutcome, Model};
+use crate::provision::{MemberStatus, Outcome, RoleStatus};
+use crate::requirements::Manifest;
+use crate::tui::model::{
+    ChecklistOverride, KeyRoute, KeyringOutcome, Model, RegistrationState, VerifiedKey,
+};
 use crate::tui::strings;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let tool = model.key_tool();
     let mut created = Vec::new();
     let mut reused = Vec::new();
     let mut changed = Vec::new();
@@ -20,65 +22,106 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Outcome::Reused => reused.push(text),
         Outcome::Changed => changed.push(text),
     };
+    let mut todo = Vec::new();
 
-    if let Some(status) = &model.role.status {
-        let outcome = model.role.outcome.unwrap_or(status.outcome);
-        let required = status
+    let current_target = model.role.status.as_ref().map(|role| TargetResult {
+        role,
+        role_outcome: model.role.outcome.unwrap_or(role.outcome),
+        checklist_override: model.role.checklist_override.as_ref(),
+        member: model.member.status.as_ref(),
+    });
+    let finished_targets = model.finished_targets.iter().map(|target| TargetResult {
+        role: &target.role,
+        role_outcome: target.role_outcome,
+        checklist_override: target.checklist_override.as_ref(),
+        member: Some(&target.member),
+    });
+    for target in finished_targets.chain(current_target) {
+        let required = target
+            .role
             .checklist
             .lines
             .iter()
             .filter(|line| !line.optional)
             .count();
-        let met = required - status.checklist.unmet().count();
+        let met = required - target.role.checklist.unmet().count();
         by_outcome(
-            outcome,
-            strings::summary_role(&status.role.name, met, required),
+            target.role_outcome,
+            strings::summary_role(&target.role.role.name, met, required),
         );
-    }
-    if let Some(status) = &model.member.status {
-        by_outcome(status.outcome, strings::summary_member(&status.identifier));
+        if let Some(member) = target.member {
+            // A member that this run created and then changed is still new to the site.
+            let outcome = if model.member.created_this_run(&member.identifier) {
+                Outcome::Created
+            } else {
+                member.outcome
+            };
+            by_outcome(outcome, strings::summary_member(&member.identifier));
+        }
+        if let Some(record) = target.checklist_override {
+            todo.push(strings::todo_missing_permissions(
+                record.unmet.len(),
+                &record.role_name,
+            ));
+        }
     }
 
-    let mut verified = Vec::new();
-    if let Some(key) = &model.key.result {
-        verified.push(strings::summary_key(
-            &tool.name,
-            &key.status.member_identifier,
-            key.status.swapped,
-        ));
-    }
-    verified.push(match &model.registration.keyring {
-        Some(KeyringOutcome::Stored { account }) => strings::summary_keyring_stored(account),
-        _ => strings::SUMMARY_KEYRING_MEMORY.to_owned(),
+    let current_tool = ToolResult {
+        tool: model.key_tool(),
+        key: model.key.result.as_ref(),
+        registration: &model.registration,
+    };
+    let finished_tools = model.finished_tools.iter().map(|finished| ToolResult {
+        tool: &finished.tool,
+        key: Some(&finished.key),
+        registration: &finished.registration,
     });
-
-    let mut todo = vec![strings::todo_register(&tool.name)];
-    let identifier = model
-        .member
-        .status
-        .as_ref()
-        .map_or(model.member.identifier.text(), |status| {
-            status.identifier.as_str()
+    let several = !model.finished_tools.is_empty() || model.has_more_tools();
+    let mut verified = Vec::new();
+    let mut tool_todo = Vec::new();
+    for result in finished_tools.chain([current_tool]) {
+        let tool = result.tool;
+        if let Some(key) = result.key {
+            verified.push(strings::summary_key(
+                &tool.name,
+                &key.status.member_identifier,
+                key.status.swapped,
+            ));
+        }
+        let keyring = match &result.registration.keyring {
+            Some(KeyringOutcome::Stored { account }) => strings::summary_keyring_stored(account),
+            _ => strings::SUMMARY_KEYRING_MEMORY.to_owned(),
+        };
+        verified.push(if several {
+            format!("{}: {keyring}", tool.name)
+        } else {
+            keyring
         });
-    // A member that existed before this run may already hold a key with this description,
-    // which is the case of a lost key being replaced.
-    let reused_member = model
-        .member
-        .status
-        .as_ref()
-        .is_some_and(|status| status.outcome != Outcome::Created);
-    if reused_member {
-        todo.push(strings::todo_delete_old_key(
-            tool.key_description(),
-            identifier,
-        ));
+
+        tool_todo.push(strings::todo_register(&tool.name));
+        let identifier = match result.key {
+            Some(key) => key.status.member_identifier.clone(),
+            None => model.member_identifier(),
+        };
+        // Only a member that existed before this run can hold an older key with this
+        // description, which is the case of a lost key being replaced.
+        let member_known = result.key.is_some() || model.member.status.is_some();
+        if member_known && !model.member.created_this_run(&identifier) {
+            tool_todo.push(strings::todo_delete_old_key(
+                tool.key_description(),
+                &identifier,
+            ));
+        }
+        if let Some(key) = result.key.filter(|key| key.route == KeyRoute::Tokens) {
+            tool_todo.push(strings::todo_replace_expiring(
+                &tool.name,
+                key.expiration.as_deref(),
+            ));
+        }
     }
-    if let Some(record) = &model.role.checklist_override {
-        todo.push(strings::todo_missing_permissions(
-            record.unmet.len(),
-            &record.role_name,
-        ));
-    }
+    // The registration and key reminders come first, as they did for a single tool.
+    tool_todo.append(&mut todo);
+    let todo = tool_todo;
 
     let mut lines = Vec::new();
     let sections = [
@@ -100,4 +143,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.push(Line::default());
     lines.push(Line::from(strings::SUMMARY_EXIT));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The role and member of one target, finished or current.
+struct TargetResult<'a> {
+    role: &'a RoleStatus,
+    role_outcome: Outcome,
+    checklist_override: Option<&'a ChecklistOverride>,
+    member: Option<&'a MemberStatus>,
+}
+
+/// The key of one tool and what step 4 did with it, finished or current.
+struct ToolResult<'a> {
+    tool: &'a Manifest,
+    key: Option<&'a VerifiedKey>,
+    registration: &'a RegistrationState,
 }

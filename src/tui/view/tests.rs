@@ -17,7 +17,11 @@ fn render(model: &Model) -> String {
 /// trailing spaces removed.
 pub(super) fn render_at(model: &Model, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| view(model, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            view(model, frame);
+        })
+        .expect("draw");
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
     let symbols: Vec<&str> = buffer.content().iter().map(|cell| cell.symbol()).collect();
@@ -145,7 +149,7 @@ fn member_screen_shows_pickers() {
 
     let screen = render(&model);
 
-    assert_shows(&screen, "[V360API]");
+    assert_shows(&screen, "[V360API▏]");
     assert_shows(&screen, "< Corporate >  (1 of 2)");
     assert_shows(&screen, "< Remote >  (2 of 2)");
     assert_shows(&screen, "< Services >");
@@ -264,6 +268,7 @@ fn key_screen_shows_paste_feedback() {
 #[test]
 fn summary_reminds_to_delete_old_key_on_rotation() {
     let mut model = model_at(Step::Summary);
+    model.member.created.clear();
     model.member.status = Some(member_status(Outcome::Reused, false));
     model.role.outcome = Some(Outcome::Reused);
 
@@ -284,11 +289,144 @@ fn monochrome_theme_uses_no_colour() {
     model.error = Some(report("boom"));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
 
-    terminal.draw(|frame| view(&model, frame)).expect("draw");
+    terminal
+        .draw(|frame| {
+            view(&model, frame);
+        })
+        .expect("draw");
 
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
         assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
     }
+}
+
+#[test]
+fn footer_offers_no_letters_while_typing() {
+    let model = model_at(Step::Key);
+    assert!(model.takes_text());
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Ctrl-R: show key");
+    assert_shows(&screen, "Esc: leave field");
+    assert_hides(&screen, "e: edit");
+    assert_hides(&screen, "v: show key");
+    assert_hides(&screen, "q: quit");
+}
+
+#[test]
+fn footer_offers_letters_after_esc() {
+    let mut model = model_at(Step::Key);
+    model.left_field = true;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "e: edit field");
+    assert_shows(&screen, "v: show key");
+    assert_shows(&screen, "q: quit");
+    assert_hides(&screen, "Ctrl-R");
+}
+
+#[test]
+fn summary_keeps_created_member_created() {
+    let mut model = model_at(Step::Summary);
+    model.member.status = Some(member_status(Outcome::Changed, false));
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "Created:");
+    assert_shows(&screen, "- API member V360API");
+    assert_hides(&screen, "Changed:");
+    assert_hides(&screen, "Delete the old key");
+}
+
+#[test]
+fn connect_screen_asks_to_reconnect_after_edit() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model.forget_connection();
+
+    let screen = render(&model);
+
+    assert_hides(&screen, "[ok] Connected");
+    assert_shows(&screen, "press Enter to connect again");
+}
+
+#[test]
+fn summary_warns_about_expiring_token() {
+    let mut model = model_at(Step::Summary);
+    if let Some(key) = &mut model.key.result {
+        key.route = crate::tui::model::KeyRoute::Tokens;
+        key.expiration = Some("2027-01-04T12:00:00Z".into());
+    }
+
+    let screen = render_at(&model, 120, 40);
+
+    assert_shows(&screen, "before it expires at 2027-01-04T12:00:00Z");
+}
+
+/// Renders the model at 80x24 and returns the screen text with the click map.
+fn render_clicks(model: &Model) -> (String, super::ClickMap) {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    let mut clicks = super::ClickMap::default();
+    terminal
+        .draw(|frame| clicks = view(model, frame))
+        .expect("draw");
+    (render(model), clicks)
+}
+
+/// Returns the column and row where `text` starts on `screen`.
+#[track_caller]
+fn position_of(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        if let Some(byte) = line.find(text) {
+            let column = line[..byte].chars().count();
+            return (
+                u16::try_from(column).expect("column"),
+                u16::try_from(row).expect("row"),
+            );
+        }
+    }
+    panic!("{text:?} not on screen:\n{screen}");
+}
+
+#[test]
+fn click_map_finds_rows_and_tabs() {
+    let model = model_at(Step::Key);
+    let (screen, clicks) = render_clicks(&model);
+    use crate::tui::message::ClickTarget;
+
+    let (column, row) = position_of(&screen, "Private key");
+    assert_eq!(clicks.target_at(column, row), Some(ClickTarget::Row(2)));
+    let (column, row) = position_of(&screen, "Route");
+    assert_eq!(clicks.target_at(column, row), Some(ClickTarget::Row(0)));
+    let (column, row) = position_of(&screen, "2 API member");
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Step(Step::Member))
+    );
+    let (column, row) = position_of(&screen, "Paste both keys");
+    assert_eq!(clicks.target_at(column, row), None);
+}
+
+#[test]
+fn click_map_finds_checklist_lines() {
+    let mut model = model_at(Step::Role);
+    model.role.status = Some(role_status(false, Outcome::Created));
+    let (screen, clicks) = render_clicks(&model);
+    use crate::tui::message::ClickTarget;
+
+    let (column, row) = position_of(&screen, "Contacts");
+    let first_line_row = model.tools.len() + 2;
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Row(first_line_row + 1))
+    );
+    let (column, row) = position_of(&screen, "Layout");
+    assert_eq!(
+        clicks.target_at(column, row),
+        Some(ClickTarget::Row(model.tools.len()))
+    );
 }
