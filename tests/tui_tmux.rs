@@ -955,3 +955,29 @@ fn demo_mouse_clicks_rows_and_tabs() {
     tmux.send(&["C-c"]);
     assert_terminal_restored(&tmux, "EXITED:130");
 }
+
+/// An on-premise server with a private CA: the wizard trusts it only with `V360_CA_CERT`
+/// (`--ca-cert`), the same setting `apply` uses.
+#[test]
+fn wizard_connects_with_ca_certificate() {
+    require_tmux();
+    let sandbox = SandboxProcess::start(&["--tls"]);
+    let mut env = sandbox.wizard_env();
+
+    let untrusted = {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Tmux::start(BINARY, &env)
+    };
+    untrusted.wait_for("Connect to ConnectWise Manage");
+    untrusted.send(&["Enter"]);
+    untrusted.wait_for("not trusted");
+    untrusted.send(&["C-c"]);
+    drop(untrusted);
+
+    env.push(("V360_CA_CERT", sandbox.field("ca_cert")));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let trusted = Tmux::start(BINARY, &env);
+    trusted.wait_for("Connect to ConnectWise Manage");
+    trusted.send(&["Enter"]);
+    trusted.wait_for("Press Enter to find or create the role");
+}

@@ -486,6 +486,13 @@ async fn run_wizard(demo: bool, mouse: bool, connection: &ConnectionArgs) -> Exi
             return Exit::InvalidInput.into();
         }
     };
+    let client_options = match settings::client_options(connection) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::InvalidInput.into();
+        }
+    };
     let options = crate::tui::WizardOptions {
         demo,
         site: connection.site.clone(),
@@ -496,6 +503,7 @@ async fn run_wizard(demo: bool, mouse: bool, connection: &ConnectionArgs) -> Exi
         tools,
         allow_admin_role: connection.allow_admin_role,
         mouse,
+        client_options,
     };
     match crate::tui::run(options).await {
         Ok(code) => code,

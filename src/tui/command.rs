@@ -16,7 +16,7 @@ use super::error::ErrorReport;
 use super::message::Msg;
 use super::model::{ConnectionInfo, RequestId};
 use crate::cwm::site::web_host;
-use crate::cwm::Credentials;
+use crate::cwm::{ClientOptions, Credentials};
 use crate::handoff::registration::{self, RegistrationFields};
 use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session};
 use crate::requirements::Requirements;
@@ -131,14 +131,21 @@ pub struct Runner {
     replies: mpsc::Sender<Msg>,
     sessions: Arc<Mutex<HashMap<RequestId, Arc<Session>>>>,
     sandbox: Option<Arc<Sandbox>>,
+    /// Transport settings for every connection, such as an on-premise server's CA certificate.
+    client_options: ClientOptions,
 }
 
 impl Runner {
-    pub fn new(replies: mpsc::Sender<Msg>, sandbox: Option<Arc<Sandbox>>) -> Self {
+    pub fn new(
+        replies: mpsc::Sender<Msg>,
+        sandbox: Option<Arc<Sandbox>>,
+        client_options: ClientOptions,
+    ) -> Self {
         Self {
             replies,
             sessions: Arc::default(),
             sandbox,
+            client_options,
         }
     }
 
@@ -153,8 +160,9 @@ impl Runner {
                 credentials,
             } => {
                 let sessions = Arc::clone(&self.sessions);
+                let options = self.client_options.clone();
                 self.reply(async move {
-                    let result = connect(request_id, &site, credentials, &sessions).await;
+                    let result = connect(request_id, &site, credentials, &options, &sessions).await;
                     Msg::ConnectDone { request_id, result }
                 });
             }
@@ -380,11 +388,12 @@ async fn connect(
     request_id: RequestId,
     site: &str,
     credentials: Credentials,
+    options: &ClientOptions,
     sessions: &Mutex<HashMap<RequestId, Arc<Session>>>,
 ) -> Result<ConnectionInfo, ErrorReport> {
     let company_id = credentials.company_id.clone();
     let client_id = credentials.client_id.clone();
-    let session = Session::connect(site, credentials)
+    let session = Session::connect_with(site, credentials, options)
         .await
         .map_err(|error| describe("connecting to ConnectWise", &error))?;
     let session = match open_audit_log() {

@@ -62,6 +62,8 @@ pub struct WizardOptions {
     /// Takes left clicks on step tabs, rows and picker entries. While the wizard captures the
     /// mouse, most terminals select text only with Shift held.
     pub mouse: bool,
+    /// Transport settings, such as the CA certificate from `--ca-cert`.
+    pub client_options: crate::cwm::ClientOptions,
 }
 
 impl fmt::Debug for WizardOptions {
@@ -135,7 +137,7 @@ pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
     }
 
     let (replies, reply_receiver) = mpsc::channel(REPLY_CHANNEL_CAPACITY);
-    let runner = Runner::new(replies, sandbox);
+    let runner = Runner::new(replies, sandbox, options.client_options.clone());
     let mut guard = terminal::enter(options.mouse)?;
     let result = event_loop(&mut guard.terminal, &mut model, &runner, reply_receiver).await;
     drop(guard);
