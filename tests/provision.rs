@@ -6,6 +6,7 @@ mod in_process;
 use in_process::{admin_credentials, grant};
 use serde_json::{json, Value};
 use v360_setup::cwm::models::PatchOperation;
+use v360_setup::cwm::ClientOptions;
 use v360_setup::provision::{targets, Layout, Outcome, Session, Target};
 use v360_setup::requirements::{manifest, Manifest, Requirements};
 use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
@@ -661,4 +662,86 @@ async fn audit_log_records_changes_without_secrets() {
         "audit log leaks the admin key"
     );
     std::fs::remove_dir_all(&folder).ok();
+}
+
+/// Counts the API requests in the sandbox's log, leaving out its control paths.
+async fn api_request_count(sandbox: &Sandbox) -> usize {
+    request_log(sandbox)
+        .await
+        .iter()
+        .filter(|entry| {
+            !entry["path"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("/__sandbox/")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn setup_and_rerun_request_counts() {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    let tools = [email_reconnector()];
+    let targets = targets(Layout::Shared, &tools, ROLE, "V360API").expect("targets");
+    let target = &targets[0];
+    let options = ClientOptions::default();
+
+    let session = Session::connect_for(
+        sandbox.url(),
+        admin_credentials(&sandbox),
+        &options,
+        &targets,
+    )
+    .await
+    .expect("connects");
+    let role = session
+        .ensure_role(ROLE, &target.requirements, false)
+        .await
+        .expect("role");
+    grant(&sandbox, role.role.id, &target.requirements);
+    let role = session
+        .recheck_role(&role.role, &target.requirements)
+        .await
+        .expect("role re-read");
+    let member = session
+        .ensure_member_with_defaults("V360API", &role.role, false)
+        .await
+        .expect("member");
+    let (public_key, private_key) = sandbox
+        .create_api_key(&member.identifier, "Email reConnector")
+        .expect("key created");
+    let pair = KeyPair::new(public_key, private_key);
+    session
+        .verify_key("V360API", &pair, &target.requirements)
+        .await
+        .expect("key verified");
+    let fresh = api_request_count(&sandbox).await;
+    assert!(fresh <= 16, "a fresh setup sent {fresh} requests");
+
+    let session = Session::connect_for(
+        sandbox.url(),
+        admin_credentials(&sandbox),
+        &options,
+        &targets,
+    )
+    .await
+    .expect("connects again");
+    let role = session
+        .ensure_role(ROLE, &target.requirements, false)
+        .await
+        .expect("role found");
+    assert_eq!(role.outcome, Outcome::Reused);
+    let member = session
+        .ensure_member_with_defaults("V360API", &role.role, false)
+        .await
+        .expect("member found");
+    assert_eq!(member.outcome, Outcome::Reused);
+    session
+        .verify_key("V360API", &pair, &target.requirements)
+        .await
+        .expect("key verified again");
+    let rerun = api_request_count(&sandbox).await - fresh;
+    assert!(rerun <= 10, "a re-run sent {rerun} requests");
 }
