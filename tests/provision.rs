@@ -678,6 +678,52 @@ async fn api_request_count(sandbox: &Sandbox) -> usize {
         .count()
 }
 
+/// Runs one whole setup of the targets' only tool in one session, the way the wizard orders
+/// the steps. Sets the levels and creates a key as the web UI would when they are missing, and
+/// returns the verified key with the role's and the member's outcomes.
+async fn run_session(
+    sandbox: &Sandbox,
+    targets: &[Target],
+    existing_key: Option<KeyPair>,
+) -> (KeyPair, Outcome, Outcome) {
+    let target = &targets[0];
+    let session = Session::connect_for(
+        sandbox.url(),
+        admin_credentials(sandbox),
+        &ClientOptions::default(),
+        targets,
+    )
+    .await
+    .expect("connects");
+    let mut role = session
+        .ensure_role(ROLE, &target.requirements, false)
+        .await
+        .expect("role");
+    let role_outcome = role.outcome;
+    if !role.checklist.is_met() {
+        grant(sandbox, role.role.id, &target.requirements);
+        role = session
+            .recheck_role(&role.role, &target.requirements)
+            .await
+            .expect("role re-read");
+    }
+    let member = session
+        .ensure_member_with_defaults("V360API", &role.role, false)
+        .await
+        .expect("member");
+    let pair = existing_key.unwrap_or_else(|| {
+        let (public_key, private_key) = sandbox
+            .create_api_key(&member.identifier, "Email reConnector")
+            .expect("key created");
+        KeyPair::new(public_key, private_key)
+    });
+    session
+        .verify_key("V360API", &pair, &target.requirements)
+        .await
+        .expect("key verified");
+    (pair, role_outcome, member.outcome)
+}
+
 #[tokio::test]
 async fn setup_and_rerun_request_counts() {
     let sandbox = Sandbox::start(SandboxOptions::default())
@@ -685,63 +731,16 @@ async fn setup_and_rerun_request_counts() {
         .expect("sandbox starts");
     let tools = [email_reconnector()];
     let targets = targets(Layout::Shared, &tools, ROLE, "V360API").expect("targets");
-    let target = &targets[0];
-    let options = ClientOptions::default();
 
-    let session = Session::connect_for(
-        sandbox.url(),
-        admin_credentials(&sandbox),
-        &options,
-        &targets,
-    )
-    .await
-    .expect("connects");
-    let role = session
-        .ensure_role(ROLE, &target.requirements, false)
-        .await
-        .expect("role");
-    grant(&sandbox, role.role.id, &target.requirements);
-    let role = session
-        .recheck_role(&role.role, &target.requirements)
-        .await
-        .expect("role re-read");
-    let member = session
-        .ensure_member_with_defaults("V360API", &role.role, false)
-        .await
-        .expect("member");
-    let (public_key, private_key) = sandbox
-        .create_api_key(&member.identifier, "Email reConnector")
-        .expect("key created");
-    let pair = KeyPair::new(public_key, private_key);
-    session
-        .verify_key("V360API", &pair, &target.requirements)
-        .await
-        .expect("key verified");
+    let (pair, role, member) = run_session(&sandbox, &targets, None).await;
+    assert_eq!(role, Outcome::Created);
+    assert_eq!(member, Outcome::Created);
     let fresh = api_request_count(&sandbox).await;
     assert!(fresh <= 16, "a fresh setup sent {fresh} requests");
 
-    let session = Session::connect_for(
-        sandbox.url(),
-        admin_credentials(&sandbox),
-        &options,
-        &targets,
-    )
-    .await
-    .expect("connects again");
-    let role = session
-        .ensure_role(ROLE, &target.requirements, false)
-        .await
-        .expect("role found");
-    assert_eq!(role.outcome, Outcome::Reused);
-    let member = session
-        .ensure_member_with_defaults("V360API", &role.role, false)
-        .await
-        .expect("member found");
-    assert_eq!(member.outcome, Outcome::Reused);
-    session
-        .verify_key("V360API", &pair, &target.requirements)
-        .await
-        .expect("key verified again");
+    let (_, role, member) = run_session(&sandbox, &targets, Some(pair)).await;
+    assert_eq!(role, Outcome::Reused);
+    assert_eq!(member, Outcome::Reused);
     let rerun = api_request_count(&sandbox).await - fresh;
     assert!(rerun <= 10, "a re-run sent {rerun} requests");
 }
