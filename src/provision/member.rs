@@ -163,10 +163,10 @@ impl Session {
         Ok(choices)
     }
 
-    /// Reads what creating an API member needs, the picker lists and whether a non-API member
-    /// holds each identifier that no API member has, while the role step still runs. Only when
-    /// no API member was found: a re-run with the member in place needs none of it. Errors are
-    /// logged and left for the member step to meet again.
+    /// Reads what creating an API member needs while the role step still runs: the picker
+    /// lists and, for each identifier that no API member has, whether a non-API member holds it.
+    /// Skipped when a look-up found an API member, because a re-run with the member in place
+    /// needs none of it. Errors are logged and left for the member step to meet again.
     pub(super) async fn prefetch_member(&self) {
         if self.lookups.any_api_member_exists() {
             return;
