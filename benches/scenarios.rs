@@ -1,11 +1,12 @@
 //! Request counts, critical path and wall time of the setup flows against the sandbox, side by
 //! side with a pyconnectwise script that does the same fresh setup one call after another.
 //!
-//! Each scenario starts a new in-process sandbox (HTTPS, because pyconnectwise builds only
-//! `https://` URLs) with a latency added to every API request, and drives the engine in the
-//! order the wizard and `apply` do: connect, role, member, key. The two steps only the web UI
-//! can do, setting the role's levels and creating the key, are made through the sandbox's own
-//! methods and left out of the time. From the sandbox's request log it prints:
+//! Each scenario starts a new `cwm-sandbox` process with `--tls` (pyconnectwise builds only
+//! `https://` URLs) and `--latency-ms`, and drives the engine in the order the wizard and
+//! `apply` do: connect, role, member, key. The two steps only the web UI can do, setting the
+//! role's levels and creating the key, go through the sandbox's `/__sandbox/` control paths,
+//! which get no added latency, and are left out of the time. From the sandbox's request log it
+//! prints:
 //!
 //! - requests: every API request the flow sent;
 //! - critical path: the longest chain of requests in which each starts after the one before
@@ -18,19 +19,16 @@
 //! folder). `SCENARIO_LATENCIES=0,50` sets the latencies in milliseconds.
 
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use v360_setup::cwm::ClientOptions;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use v360_setup::cwm::{ClientOptions, Credentials};
 use v360_setup::provision::{targets, Layout, Session, Target};
 use v360_setup::requirements::{manifest, Manifest};
-use v360_setup::sandbox::{FaultSettings, FixtureSource, Sandbox, SandboxOptions};
 use v360_setup::secrets::KeyPair;
-
-#[path = "../tests/in_process/mod.rs"]
-mod in_process;
-
-use in_process::{admin_credentials, grant};
 
 const DEFAULT_LATENCIES_MS: [u64; 3] = [0, 50, 200];
 const ROLE_NAME: &str = "Visionary 360 API";
@@ -43,49 +41,121 @@ struct Figures {
     wall: Duration,
 }
 
-/// A running sandbox with the client settings to reach it.
+/// A running `cwm-sandbox` process, with the client settings to reach it.
 struct Site {
-    sandbox: Sandbox,
+    process: Child,
+    /// The sandbox's start-up line: `url`, `company_id`, `client_id`, the administrator's key
+    /// pair and `ca_cert`.
+    info: Value,
     options: ClientOptions,
+    /// A client for the control paths that trusts the sandbox's CA.
+    http: reqwest::Client,
 }
 
 impl Site {
-    async fn start(fixture: FixtureSource, latency_ms: u64) -> Site {
-        let sandbox = Sandbox::start(SandboxOptions {
-            fixture,
-            tls: true,
-            faults: FaultSettings {
-                latency_ms: Some(latency_ms),
-                ..FaultSettings::default()
-            },
-            ..SandboxOptions::default()
-        })
-        .await
-        .expect("sandbox starts");
-        let ca_cert = sandbox
-            .startup_info()
-            .ca_cert
-            .clone()
-            .expect("a TLS sandbox names its CA certificate");
+    /// Starts the sandbox with `--fixture FIXTURE` and the latency in milliseconds.
+    async fn start(fixture: &str, latency_ms: u64) -> Site {
+        let latency = latency_ms.to_string();
+        let mut process = Command::new(env!("CARGO_BIN_EXE_cwm-sandbox"))
+            .args(["--tls", "--fixture", fixture, "--latency-ms", &latency])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("cwm-sandbox starts");
+        let stdout = process.stdout.take().expect("sandbox stdout is piped");
+        let line = BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await
+            .expect("sandbox stdout readable")
+            .expect("sandbox prints its start-up line");
+        let info: Value = serde_json::from_str(&line).expect("start-up line is JSON");
+
+        let ca_cert = info["ca_cert"]
+            .as_str()
+            .expect("a TLS sandbox names its CA");
         let options = ClientOptions::default()
-            .with_ca_certificate_file(Path::new(&ca_cert))
+            .with_ca_certificate_file(Path::new(ca_cert))
             .expect("CA certificate readable");
-        Site { sandbox, options }
+        let pem = options.ca_certificate.as_deref().expect("CA set");
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(pem).expect("CA parses"))
+            .build()
+            .expect("HTTP client");
+        Site {
+            process,
+            info,
+            options,
+            http,
+        }
+    }
+
+    async fn stop(mut self) {
+        self.process.kill().await.expect("sandbox stopped");
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.info[name].as_str().expect("start-up line field")
+    }
+
+    fn url(&self) -> &str {
+        self.field("url")
+    }
+
+    fn credentials(&self) -> Credentials {
+        Credentials {
+            company_id: self.field("company_id").to_owned(),
+            key: KeyPair::new(
+                self.field("admin_public_key"),
+                self.field("admin_private_key"),
+            ),
+            client_id: self.field("client_id").to_owned(),
+        }
+    }
+
+    /// Sends a POST to a control path and returns its JSON reply.
+    async fn control_post(&self, path: &str, body: &Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/__sandbox/{path}", self.url()))
+            .json(body)
+            .send()
+            .await
+            .expect("control path reachable");
+        assert!(
+            response.status().is_success(),
+            "POST {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("control path returns JSON")
+    }
+
+    /// Sets every level the target lists, optional ones included, as an administrator does in
+    /// the web UI.
+    async fn grant(&self, role_id: i64, target: &Target) {
+        let levels = requirement_lines(target, true);
+        self.control_post(&format!("security-roles/{role_id}/settings"), &levels)
+            .await;
+    }
+
+    /// Creates a durable API key, as an administrator does in the web UI.
+    async fn create_key(&self, identifier: &str, description: &str) -> KeyPair {
+        let path = format!("api-members/{identifier}/api-keys");
+        let key = self
+            .control_post(&path, &json!({ "description": description }))
+            .await;
+        KeyPair::new(
+            key["publicKey"].as_str().expect("publicKey"),
+            key["privateKey"].as_str().expect("privateKey"),
+        )
     }
 
     /// Returns the API requests of the log, without the `/__sandbox/` control paths.
     async fn api_requests(&self) -> Vec<Value> {
-        let http = reqwest::Client::builder()
-            .add_root_certificate(
-                reqwest::Certificate::from_pem(
-                    self.options.ca_certificate.as_deref().expect("CA set"),
-                )
-                .expect("CA certificate parses"),
-            )
-            .build()
-            .expect("HTTP client");
-        let log: Vec<Value> = http
-            .get(format!("{}/__sandbox/requests", self.sandbox.url()))
+        let log: Vec<Value> = self
+            .http
+            .get(format!("{}/__sandbox/requests", self.url()))
             .send()
             .await
             .expect("request log reachable")
@@ -144,14 +214,9 @@ type Keys = Vec<KeyPair>;
 async fn run_setup(site: &Site, targets: &[Target], keys: Option<&Keys>) -> (Duration, Keys) {
     let mut web_ui = Duration::ZERO;
     let started = Instant::now();
-    let session = Session::connect_for(
-        site.sandbox.url(),
-        admin_credentials(&site.sandbox),
-        &site.options,
-        targets,
-    )
-    .await
-    .expect("connected");
+    let session = Session::connect_for(site.url(), site.credentials(), &site.options, targets)
+        .await
+        .expect("connected");
 
     let mut roles = Vec::new();
     for target in targets {
@@ -161,7 +226,7 @@ async fn run_setup(site: &Site, targets: &[Target], keys: Option<&Keys>) -> (Dur
             .expect("role");
         if !role.checklist.is_met() {
             let web_ui_started = Instant::now();
-            grant(&site.sandbox, role.role.id, &target.requirements);
+            site.grant(role.role.id, target).await;
             web_ui += web_ui_started.elapsed();
             role = session
                 .recheck_role(&role.role, &target.requirements)
@@ -192,12 +257,11 @@ async fn run_setup(site: &Site, targets: &[Target], keys: Option<&Keys>) -> (Dur
             Some(keys) => keys[index].clone(),
             None => {
                 let web_ui_started = Instant::now();
-                let (public_key, private_key) = site
-                    .sandbox
-                    .create_api_key(&member.identifier, tool.key_description())
-                    .expect("key created");
+                let pair = site
+                    .create_key(&member.identifier, tool.key_description())
+                    .await;
                 web_ui += web_ui_started.elapsed();
-                KeyPair::new(public_key, private_key)
+                pair
             }
         };
         let (status, pair) = session
@@ -237,6 +301,26 @@ fn two_tools(layout: Layout) -> Vec<Target> {
     targets(layout, &tools, ROLE_NAME, MEMBER_IDENTIFIER).expect("targets")
 }
 
+/// Returns the target's requirement lines as the control path takes them:
+/// `[{"module", "function", "verb", "level"}]`, optional lines only when asked for.
+fn requirement_lines(target: &Target, with_optional: bool) -> Value {
+    let lines: Vec<Value> = target
+        .requirements
+        .lines
+        .iter()
+        .filter(|line| with_optional || !line.optional)
+        .map(|line| {
+            json!({
+                "module": line.module,
+                "function": line.function,
+                "verb": line.verb.as_str(),
+                "level": line.level.as_str(),
+            })
+        })
+        .collect();
+    Value::Array(lines)
+}
+
 /// Finds the peer's Python, building the virtual environment when it is missing.
 fn peer_python() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -255,39 +339,18 @@ fn peer_python() -> PathBuf {
 
 /// Runs the pyconnectwise peer's fresh setup of one tool on the site.
 async fn measure_peer(site: &Site, python: &Path, target: &Target) -> Figures {
-    let info = site.sandbox.startup_info();
-    let requirements: Vec<Value> = target
-        .requirements
-        .lines
-        .iter()
-        .filter(|line| !line.optional)
-        .map(|line| {
-            json!({
-                "module": line.module,
-                "function": line.function,
-                "verb": line.verb.as_str(),
-                "level": line.level.as_str(),
-            })
-        })
-        .collect();
-    let job = json!({
-        "url": info.url,
-        "company_id": info.company_id,
-        "client_id": info.client_id,
-        "admin_public_key": info.admin_public_key,
-        "admin_private_key": info.admin_private_key,
-        "ca_cert": info.ca_cert,
-        "role_name": target.role_name,
-        "member_identifier": target.member_identifier,
-        "key_description": target.tools[0].key_description(),
-        "requirements": requirements,
-    });
+    // The peer checks the lines that our engine requires; optional lines block neither.
+    let mut job = site.info.clone();
+    job["role_name"] = json!(target.role_name);
+    job["member_identifier"] = json!(target.member_identifier);
+    job["key_description"] = json!(target.tools[0].key_description());
+    job["requirements"] = requirement_lines(target, false);
     let job_path = std::env::temp_dir().join(format!("v360-peer-job-{}.json", std::process::id()));
     std::fs::write(&job_path, job.to_string()).expect("job file written");
 
     let skip = site.api_requests().await.len();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer/fresh_setup.py");
-    let output = tokio::process::Command::new(python)
+    let output = Command::new(python)
         .arg(script)
         .arg(&job_path)
         .output()
@@ -329,28 +392,28 @@ fn print_header(title: &str) {
 async fn run_latency(latency_ms: u64, python: &Path) {
     print_header(&format!("latency {latency_ms} ms per request"));
 
-    let site = Site::start(FixtureSource::Builtin, latency_ms).await;
+    let site = Site::start("builtin", latency_ms).await;
     let (fresh, keys) = measure(&site, &one_tool(), None).await;
     print_row("fresh setup, one tool", &fresh, latency_ms);
     let (rerun, _) = measure(&site, &one_tool(), Some(&keys)).await;
     print_row("re-run that changes nothing", &rerun, latency_ms);
     let (rotation, _) = measure(&site, &one_tool(), None).await;
     print_row("rotation (new key for the tool)", &rotation, latency_ms);
-    site.sandbox.shutdown().await;
+    site.stop().await;
 
     for (label, layout) in [
         ("fresh setup, two tools, Choice 1 shared", Layout::Shared),
         ("fresh setup, two tools, Choice 2 per tool", Layout::PerTool),
     ] {
-        let site = Site::start(FixtureSource::Builtin, latency_ms).await;
+        let site = Site::start("builtin", latency_ms).await;
         let (figures, _) = measure(&site, &two_tools(layout), None).await;
         print_row(label, &figures, latency_ms);
-        site.sandbox.shutdown().await;
+        site.stop().await;
     }
 
-    let site = Site::start(FixtureSource::Builtin, latency_ms).await;
+    let site = Site::start("builtin", latency_ms).await;
     let peer = measure_peer(&site, python, &one_tool()[0]).await;
-    site.sandbox.shutdown().await;
+    site.stop().await;
     print_row(
         "peer: pyconnectwise fresh setup, one tool",
         &peer,
@@ -367,12 +430,12 @@ async fn run_large_site(latency_ms: u64) {
     print_header(&format!(
         "large site (10,000 members, 1,000 roles, 200 locations), latency {latency_ms} ms"
     ));
-    let site = Site::start(FixtureSource::Large, latency_ms).await;
+    let site = Site::start("large", latency_ms).await;
     let (fresh, keys) = measure(&site, &one_tool(), None).await;
     print_row("fresh setup, one tool", &fresh, latency_ms);
     let (rerun, _) = measure(&site, &one_tool(), Some(&keys)).await;
     print_row("re-run that changes nothing", &rerun, latency_ms);
-    site.sandbox.shutdown().await;
+    site.stop().await;
     println!();
 }
 
