@@ -5,8 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sandbox=${1:?usage: .ci/pyconnectwise.sh PATH_TO_CWM_SANDBOX}
-venv=${PYCONNECTWISE_VENV:-${TMPDIR:-/tmp}/v360-pyconnectwise-venv}
-
-python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check pyconnectwise==0.6.1.2
+venv=$(bash .ci/pyconnectwise-venv.sh)
 "$venv/bin/python" tests/pyconnectwise/check.py "$sandbox"

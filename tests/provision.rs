@@ -6,6 +6,7 @@ mod in_process;
 use in_process::{admin_credentials, grant};
 use serde_json::{json, Value};
 use v360_setup::cwm::models::PatchOperation;
+use v360_setup::cwm::ClientOptions;
 use v360_setup::provision::{targets, Layout, Outcome, Session, Target};
 use v360_setup::requirements::{manifest, Manifest, Requirements};
 use v360_setup::sandbox::{LevelChange, Sandbox, SandboxOptions};
@@ -661,4 +662,85 @@ async fn audit_log_records_changes_without_secrets() {
         "audit log leaks the admin key"
     );
     std::fs::remove_dir_all(&folder).ok();
+}
+
+/// Counts the API requests in the sandbox's log, leaving out its control paths.
+async fn api_request_count(sandbox: &Sandbox) -> usize {
+    request_log(sandbox)
+        .await
+        .iter()
+        .filter(|entry| {
+            !entry["path"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("/__sandbox/")
+        })
+        .count()
+}
+
+/// Runs one whole setup of the targets' only tool in one session, the way the wizard orders
+/// the steps. Sets the levels and creates a key as the web UI would when they are missing, and
+/// returns the verified key with the role's and the member's outcomes.
+async fn run_session(
+    sandbox: &Sandbox,
+    targets: &[Target],
+    existing_key: Option<KeyPair>,
+) -> (KeyPair, Outcome, Outcome) {
+    let target = &targets[0];
+    let session = Session::connect_for(
+        sandbox.url(),
+        admin_credentials(sandbox),
+        &ClientOptions::default(),
+        targets,
+    )
+    .await
+    .expect("connects");
+    let mut role = session
+        .ensure_role(ROLE, &target.requirements, false)
+        .await
+        .expect("role");
+    let role_outcome = role.outcome;
+    if !role.checklist.is_met() {
+        grant(sandbox, role.role.id, &target.requirements);
+        role = session
+            .recheck_role(&role.role, &target.requirements)
+            .await
+            .expect("role re-read");
+    }
+    let member = session
+        .ensure_member_with_defaults("V360API", &role.role, false)
+        .await
+        .expect("member");
+    let pair = existing_key.unwrap_or_else(|| {
+        let (public_key, private_key) = sandbox
+            .create_api_key(&member.identifier, "Email reConnector")
+            .expect("key created");
+        KeyPair::new(public_key, private_key)
+    });
+    session
+        .verify_key("V360API", &pair, &target.requirements)
+        .await
+        .expect("key verified");
+    (pair, role_outcome, member.outcome)
+}
+
+#[tokio::test]
+async fn setup_and_rerun_request_counts() {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts");
+    let tools = [email_reconnector()];
+    let targets = targets(Layout::Shared, &tools, ROLE, "V360API").expect("targets");
+
+    let (pair, role, member) = run_session(&sandbox, &targets, None).await;
+    assert_eq!(role, Outcome::Created);
+    assert_eq!(member, Outcome::Created);
+    let fresh = api_request_count(&sandbox).await;
+    assert!(fresh <= 16, "a fresh setup sent {fresh} requests");
+
+    let (_, role, member) = run_session(&sandbox, &targets, Some(pair)).await;
+    assert_eq!(role, Outcome::Reused);
+    assert_eq!(member, Outcome::Reused);
+    let rerun = api_request_count(&sandbox).await - fresh;
+    assert!(rerun <= 10, "a re-run sent {rerun} requests");
 }

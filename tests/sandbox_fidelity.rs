@@ -1221,6 +1221,9 @@ async fn request_log_keeps_no_secret() {
     assert_eq!(entry["method"], "GET", "method");
     assert_eq!(entry["status"], 200, "status");
     assert!(entry["durationMs"].is_number(), "timing: {entry}");
+    let started = entry["startedMs"].as_f64().expect("startedMs is a number");
+    let ended = entry["endedMs"].as_f64().expect("endedMs is a number");
+    assert!(ended >= started, "ends after it starts: {entry}");
 }
 
 #[tokio::test]

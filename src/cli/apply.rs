@@ -68,12 +68,16 @@ pub(super) fn prepare_targets(
         .map_err(|error| invalid(error.to_string()))
 }
 
-/// Connects as the administrator, with the audit log attached.
-pub(super) async fn connect(connection: &ConnectionArgs) -> Result<Session, Box<Report>> {
+/// Connects as the administrator, with the audit log attached. The targets' roles and members
+/// are looked up in the same round of requests as the connection check.
+pub(super) async fn connect(
+    connection: &ConnectionArgs,
+    targets: &[Target],
+) -> Result<Session, Box<Report>> {
     let invalid = |error: String| Box::new(failed(Exit::InvalidInput, error, Report::default()));
     let (site, credentials) = settings::credentials(connection).map_err(invalid)?;
     let options = settings::client_options(connection).map_err(invalid)?;
-    let session = Session::connect_with(&site, credentials, &options)
+    let session = Session::connect_for(&site, credentials, &options, targets)
         .await
         .map_err(|error| Box::new(engine_failed(error, Report::default())))?;
     Ok(match settings::open_audit() {
@@ -102,7 +106,7 @@ async fn build_report(connection: &ConnectionArgs, args: &ApplyArgs) -> Report {
         }
     }
 
-    let session = match connect(connection).await {
+    let session = match connect(connection, &targets).await {
         Ok(session) => session,
         Err(report) => return *report,
     };

@@ -20,7 +20,8 @@ struct PlanOutput {
 pub async fn run(connection: &ConnectionArgs, args: &PlanArgs) -> Exit {
     let result = async {
         let targets = prepare_targets(connection, &args.target)?;
-        let session = connect(connection).await?;
+        // No look-ahead: `plan` reads each target itself.
+        let session = connect(connection, &[]).await?;
         session
             .plan(&targets)
             .await

@@ -1,5 +1,6 @@
 //! Step 2: the API member.
 
+use futures::future::join_all;
 use serde::Serialize;
 use serde_json::json;
 
@@ -107,9 +108,26 @@ pub fn validate_identifier(identifier: &str) -> Result<(), ProvisionError> {
     Ok(())
 }
 
+fn validate_spec(spec: &MemberSpec) -> Result<(), ProvisionError> {
+    validate_identifier(&spec.identifier)?;
+    if spec.name.trim().is_empty() || spec.name.chars().count() > MAX_MEMBER_NAME_LENGTH {
+        return Err(ProvisionError::InvalidInput {
+            field: "API member name",
+            value: spec.name.clone(),
+            fix: format!("enter 1 to {MAX_MEMBER_NAME_LENGTH} characters"),
+        });
+    }
+    Ok(())
+}
+
 impl Session {
-    /// Reads the picker lists and the administrator's own member record, all at once.
+    /// Reads the picker lists and the administrator's own member record, all at once. The
+    /// result is kept for the session, because the lists change only in the web UI's setup
+    /// tables.
     pub async fn member_choices(&self) -> Result<MemberChoices, ProvisionError> {
+        if let Some(choices) = self.lookups.choices() {
+            return Ok(choices);
+        }
         let client = &self.client;
         let admin_record = async {
             match self.admin.id {
@@ -125,7 +143,7 @@ impl Session {
             admin_record,
         )?;
         let id_of = |reference: Option<&Reference>| reference.map(|reference| reference.id);
-        Ok(MemberChoices {
+        let choices = MemberChoices {
             default_level: admin
                 .as_ref()
                 .and_then(|m| id_of(m.structure_level.as_ref())),
@@ -140,7 +158,51 @@ impl Session {
             locations,
             departments,
             time_zones,
-        })
+        };
+        self.lookups.set_choices(choices.clone());
+        Ok(choices)
+    }
+
+    /// Reads what creating an API member needs while the role step still runs: the picker
+    /// lists and, for each identifier that no API member has, whether a non-API member holds it.
+    /// Skipped when a look-up found an API member, because a re-run with the member in place
+    /// needs none of it. Errors are logged and left for the member step to meet again.
+    pub(super) async fn prefetch_member(&self) {
+        if self.lookups.any_api_member_exists() {
+            return;
+        }
+        let choices = async {
+            if let Err(error) = self.member_choices().await {
+                tracing::warn!("reading the member choices ahead failed: {error}");
+            }
+        };
+        let identifiers = self.lookups.absent_api_members();
+        let members = join_all(identifiers.iter().map(|identifier| async move {
+            match self.client.find_member(identifier).await {
+                Ok(found) => self.lookups.set_member_exists(identifier, found.is_some()),
+                Err(error) => {
+                    tracing::warn!(identifier, "looking the member up ahead failed: {error}")
+                }
+            }
+        }));
+        tokio::join!(choices, members);
+    }
+
+    /// Finds the API member. A result that an earlier step read ahead is used once and then
+    /// dropped, so the next step reads the site again.
+    async fn take_api_member(&self, identifier: &str) -> Result<Option<ApiMember>, ProvisionError> {
+        if let Some(found) = self.lookups.take_api_member(identifier) {
+            return Ok(found);
+        }
+        Ok(self.client.find_api_member(identifier).await?)
+    }
+
+    /// Tells whether any member, API or not, has the identifier; a result read ahead is used once.
+    async fn take_member_exists(&self, identifier: &str) -> Result<bool, ProvisionError> {
+        if let Some(exists) = self.lookups.take_member_exists(identifier) {
+            return Ok(exists);
+        }
+        Ok(self.client.find_member(identifier).await?.is_some())
     }
 
     /// Finds the API member by identifier or creates it with the role.
@@ -153,21 +215,26 @@ impl Session {
         role: &RoleSummary,
         apply_changes: bool,
     ) -> Result<MemberStatus, ProvisionError> {
-        validate_identifier(&spec.identifier)?;
-        if spec.name.trim().is_empty() || spec.name.chars().count() > MAX_MEMBER_NAME_LENGTH {
-            return Err(ProvisionError::InvalidInput {
-                field: "API member name",
-                value: spec.name.clone(),
-                fix: format!("enter 1 to {MAX_MEMBER_NAME_LENGTH} characters"),
-            });
-        }
+        validate_spec(spec)?;
+        let existing = self.take_api_member(&spec.identifier).await?;
+        self.find_or_create_member(existing, spec, role, apply_changes)
+            .await
+    }
 
-        if let Some(existing) = self.client.find_api_member(&spec.identifier).await? {
+    /// Reconciles `existing`, the result of the API member look-up, or creates the member.
+    async fn find_or_create_member(
+        &self,
+        existing: Option<ApiMember>,
+        spec: &MemberSpec,
+        role: &RoleSummary,
+        apply_changes: bool,
+    ) -> Result<MemberStatus, ProvisionError> {
+        if let Some(existing) = existing {
             return self
                 .reconcile_member(existing, role, Some(spec), apply_changes)
                 .await;
         }
-        if self.client.find_member(&spec.identifier).await?.is_some() {
+        if self.take_member_exists(&spec.identifier).await? {
             return Err(ProvisionError::IdentifierConflict {
                 identifier: spec.identifier.clone(),
             });
@@ -214,12 +281,21 @@ impl Session {
     }
 
     /// Returns the existing API member's values as a spec, so pickers can start from them;
-    /// `None` when no API member has the identifier.
+    /// `None` when no API member has the identifier. The look-up is kept for the
+    /// [`Session::ensure_member`] call that follows.
     pub async fn existing_member_spec(
         &self,
         identifier: &str,
     ) -> Result<Option<MemberSpec>, ProvisionError> {
-        let Some(member) = self.client.find_api_member(identifier).await? else {
+        let found = match self.lookups.api_member(identifier) {
+            Some(found) => found,
+            None => {
+                let found = self.client.find_api_member(identifier).await?;
+                self.lookups.set_api_member(identifier, found.clone());
+                found
+            }
+        };
+        let Some(member) = found else {
             return Ok(None);
         };
         let id_of = |reference: &Option<Reference>| reference.as_ref().map(|r| r.id);
@@ -244,13 +320,15 @@ impl Session {
         apply_changes: bool,
     ) -> Result<MemberStatus, ProvisionError> {
         validate_identifier(identifier)?;
-        if let Some(existing) = self.client.find_api_member(identifier).await? {
+        if let Some(existing) = self.take_api_member(identifier).await? {
             return self
                 .reconcile_member(existing, role, None, apply_changes)
                 .await;
         }
         let spec = self.member_choices().await?.default_spec(identifier)?;
-        self.ensure_member(&spec, role, apply_changes).await
+        validate_spec(&spec)?;
+        self.find_or_create_member(None, &spec, role, apply_changes)
+            .await
     }
 
     async fn reconcile_member(

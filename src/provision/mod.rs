@@ -9,6 +9,7 @@ mod error;
 pub mod guidance;
 mod key;
 mod layout;
+mod lookups;
 mod member;
 mod plan;
 mod role;
@@ -27,6 +28,9 @@ pub use member::{
 pub use plan::{PlanReport, PlannedAction};
 pub use role::{validate_role_name, RoleStatus, RoleSummary};
 
+use futures::future::join_all;
+
+use self::lookups::Lookups;
 use crate::audit::{self, Action, AuditLog};
 use crate::cwm::models::{CompanyInfo, MemberReference, SystemInfo};
 use crate::cwm::{Client, ClientOptions, Credentials};
@@ -60,6 +64,7 @@ pub struct Session {
     /// The member the administrator's key belongs to.
     pub admin: MemberReference,
     audit: Option<Arc<AuditLog>>,
+    lookups: Arc<Lookups>,
 }
 
 /// Permissions the administrator's own key needs to create the role and the member.
@@ -95,9 +100,32 @@ impl Session {
         credentials: Credentials,
         options: &ClientOptions,
     ) -> Result<Session, ProvisionError> {
+        Self::connect_for(site, credentials, options, &[]).await
+    }
+
+    /// Like [`Session::connect_with`], and finds the targets' security roles and API members
+    /// in the same round of requests as the connection check, so the steps that follow start
+    /// from those results instead of sending the look-ups one after another.
+    pub async fn connect_for(
+        site: &str,
+        credentials: Credentials,
+        options: &ClientOptions,
+        targets: &[Target],
+    ) -> Result<Session, ProvisionError> {
         validate_client_id(&credentials.client_id)?;
         let (client, company) = Client::discover_with(site, credentials, options).await?;
-        let (system, security) = tokio::try_join!(client.system_info(), client.my_security())?;
+
+        let roles = join_all(targets.iter().map(|target| async {
+            let found = client.find_security_role(&target.role_name).await;
+            (target.role_name.as_str(), found)
+        }));
+        let members = join_all(targets.iter().map(|target| async {
+            let found = client.find_api_member(&target.member_identifier).await;
+            (target.member_identifier.as_str(), found)
+        }));
+        let checks = async { tokio::try_join!(client.system_info(), client.my_security()) };
+        let (checks, roles, members) = tokio::join!(checks, roles, members);
+        let (system, security) = checks?;
 
         let checklist = compare(&admin_requirements(), &security);
         let missing: Vec<_> = checklist.unmet().cloned().collect();
@@ -109,12 +137,29 @@ impl Session {
             .find_map(|entry| entry.member.clone())
             .unwrap_or_default();
 
+        let lookups = Lookups::default();
+        for (name, found) in roles {
+            match found {
+                Ok(role) => lookups.set_role(name, role),
+                Err(error) => tracing::warn!(role = name, "look-up of the role failed: {error}"),
+            }
+        }
+        for (identifier, found) in members {
+            match found {
+                Ok(member) => lookups.set_api_member(identifier, member),
+                Err(error) => {
+                    tracing::warn!(identifier, "look-up of the API member failed: {error}")
+                }
+            }
+        }
+
         Ok(Session {
             client,
             company,
             system,
             admin,
             audit: None,
+            lookups: Arc::new(lookups),
         })
     }
 

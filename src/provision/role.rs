@@ -61,9 +61,27 @@ impl Session {
     ) -> Result<RoleStatus, ProvisionError> {
         validate_role_name(name)?;
         let name = name.trim();
-        let (role, outcome) = match self.client.find_security_role(name).await? {
+        self.find_or_create_role(name, requirements, allow_admin)
+            .await
+    }
+
+    async fn find_or_create_role(
+        &self,
+        name: &str,
+        requirements: &Requirements,
+        allow_admin: bool,
+    ) -> Result<RoleStatus, ProvisionError> {
+        // A look-up read ahead by `Session::connect_for` is used once.
+        let found = match self.lookups.take_role(name) {
+            Some(found) => found,
+            None => self.client.find_security_role(name).await?,
+        };
+        let (role, outcome) = match found {
             Some(role) => (role, Outcome::Reused),
-            None => (self.create_role(name).await?, Outcome::Created),
+            None => {
+                let (created, ()) = tokio::join!(self.create_role(name), self.prefetch_member());
+                (created?, Outcome::Created)
+            }
         };
         if role.admin_flag.unwrap_or(false) && !allow_admin {
             return Err(ProvisionError::AdminRoleRefused {

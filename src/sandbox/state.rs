@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use rand::distr::{Alphanumeric, SampleString};
 use serde::Serialize;
@@ -505,6 +506,10 @@ pub struct RequestRecord {
     /// HTTP status, or 0 when an injected fault dropped the connection before the request ran.
     pub status: u16,
     pub duration_ms: f64,
+    /// When the request arrived and when its response was ready, in milliseconds since the site
+    /// started, so a benchmark can tell which requests waited on each other.
+    pub started_ms: f64,
+    pub ended_ms: f64,
     /// The injected fault that applied: `status`, `rateLimit`, `resetBefore` or `resetAfter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<&'static str>,
@@ -522,6 +527,8 @@ pub struct Site {
     /// Lifetime of impersonation tokens, in seconds.
     pub token_lifetime_seconds: i64,
     pub faults: Faults,
+    /// The origin of the request log's `startedMs` and `endedMs`.
+    pub started: Instant,
     data: Mutex<SiteData>,
     requests: Mutex<VecDeque<RequestRecord>>,
 }
@@ -543,6 +550,7 @@ impl Site {
             url,
             token_lifetime_seconds,
             faults,
+            started: Instant::now(),
             data: Mutex::new(data),
             requests: Mutex::new(VecDeque::new()),
         }

@@ -25,8 +25,9 @@ pub mod update;
 pub mod validate;
 pub mod view;
 
-#[cfg(test)]
-mod fixtures;
+/// Screen states for the unit tests and the render benchmark; not part of the interface.
+#[doc(hidden)]
+pub mod fixtures;
 
 use std::fmt;
 use std::process::ExitCode;

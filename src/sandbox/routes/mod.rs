@@ -29,7 +29,7 @@
 //! |---|---|
 //! | `POST /__sandbox/security-roles/{id}/settings` | sets levels from `[{"module","function","verb","level"}]`; 200 `{"updated": n}` |
 //! | `POST /__sandbox/api-members/{identifier}/api-keys` | creates a durable key from `{"description"}`; 201 `{"publicKey","privateKey"}` |
-//! | `GET /__sandbox/requests` | the request log: `[{"method","path","query","status","durationMs"}]` |
+//! | `GET /__sandbox/requests` | the request log: `[{"method","path","query","status","durationMs","startedMs","endedMs"}]` |
 //! | `GET /__sandbox/state` | `{"securityRoles": [...], "apiMembers": [...]}`, each API member with `keys: [{"publicKey","description"}]` |
 //! | `GET`, `POST`, `DELETE /__sandbox/faults` | reads, adds to or clears the injected faults (see `crate::sandbox::faults`) |
 
@@ -121,7 +121,11 @@ pub(super) async fn serve(
         }
     };
 
-    let duration_ms = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let ended = Instant::now();
+    let to_ms = |duration: Duration| (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let duration_ms = to_ms(ended - started);
+    let started_ms = to_ms(started.saturating_duration_since(site.started));
+    let ended_ms = to_ms(ended.saturating_duration_since(site.started));
     if status >= 500 || response.is_none() {
         tracing::warn!(%method, %path, status, ?fault, duration_ms, "request failed");
     } else {
@@ -133,6 +137,8 @@ pub(super) async fn serve(
         query,
         status,
         duration_ms,
+        started_ms,
+        ended_ms,
         fault,
     });
     response.ok_or(ConnectionDropped(fault.unwrap_or("reset")))
