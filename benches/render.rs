@@ -81,7 +81,9 @@ fn render_screens(criterion: &mut Criterion) {
         group.bench_function(name, |bench| {
             bench.iter(|| {
                 terminal
-                    .draw(|frame| view(&model, frame))
+                    .draw(|frame| {
+                        view(&model, frame);
+                    })
                     .expect("frame drawn");
             });
         });
@@ -126,7 +128,9 @@ fn filter_keystroke(criterion: &mut Criterion) {
                 let key = KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE);
                 update(&mut model, Msg::Key(key));
                 terminal
-                    .draw(|frame| view(&model, frame))
+                    .draw(|frame| {
+                        view(&model, frame);
+                    })
                     .expect("frame drawn");
             },
             BatchSize::SmallInput,

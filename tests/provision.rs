@@ -666,16 +666,7 @@ async fn audit_log_records_changes_without_secrets() {
 
 /// Counts the API requests in the sandbox's log, leaving out its control paths.
 async fn api_request_count(sandbox: &Sandbox) -> usize {
-    request_log(sandbox)
-        .await
-        .iter()
-        .filter(|entry| {
-            !entry["path"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("/__sandbox/")
-        })
-        .count()
+    in_process::count_api_requests(&request_log(sandbox).await)
 }
 
 /// Runs one whole setup of the targets' only tool in one session, the way the wizard orders

@@ -552,6 +552,18 @@ impl SandboxProcess {
         serde_json::from_str(&text).expect("control path returns JSON")
     }
 
+    /// Counts the API requests in the sandbox's log, leaving out its control paths.
+    async fn api_request_count(&self) -> usize {
+        let url = format!("{}/__sandbox/requests", self.field("url"));
+        let log: Vec<serde_json::Value> = reqwest::get(&url)
+            .await
+            .expect("request log answers")
+            .json()
+            .await
+            .expect("request log is a JSON list");
+        in_process::count_api_requests(&log)
+    }
+
     /// Creates a durable key for V360API as its API Keys tab would.
     async fn create_tool_key(&self) -> (String, String) {
         let key = self
@@ -656,8 +668,23 @@ async fn rerun_rotates_key() {
     let first = run_wizard_to_summary(&sandbox, true).await;
     assert!(first.contains("Created:"), "{first}");
     assert!(!first.contains("Delete the old key"), "{first}");
+    // The wizard drives the same engine as apply, so a fresh setup of one tool costs the same
+    // 16 requests at most.
+    let fresh_requests = sandbox.api_request_count().await;
+    assert!(
+        fresh_requests <= 16,
+        "fresh setup sent {fresh_requests} requests"
+    );
 
     let second = run_wizard_to_summary(&sandbox, false).await;
+    // Five more than apply's 7 for a new key on a site already set up: step 2 shows the
+    // existing member in its pickers, so it reads the pick lists and the administrator's
+    // defaults, together with the member in one round trip.
+    let rerun_requests = sandbox.api_request_count().await - fresh_requests;
+    assert!(
+        rerun_requests <= 12,
+        "re-run sent {rerun_requests} requests"
+    );
     assert!(second.contains("Reused:"), "{second}");
     assert!(second.contains("- API member V360API"), "{second}");
     assert!(

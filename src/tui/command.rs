@@ -18,7 +18,7 @@ use super::model::{ConnectionInfo, RequestId};
 use crate::cwm::site::web_host;
 use crate::cwm::{ClientOptions, Credentials};
 use crate::handoff::registration::{self, RegistrationFields};
-use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session};
+use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session, Target};
 use crate::requirements::Requirements;
 use crate::sandbox::{LevelChange, Sandbox};
 use crate::secrets::{keystore, KeyPair};
@@ -47,6 +47,9 @@ pub enum Command {
         request_id: RequestId,
         site: String,
         credentials: Credentials,
+        /// The roles and members that step 1 would set up now, looked up while connecting so
+        /// that the next steps start from the results.
+        targets: Vec<Target>,
     },
     EnsureRole {
         request_id: RequestId,
@@ -158,11 +161,20 @@ impl Runner {
                 request_id,
                 site,
                 credentials,
+                targets,
             } => {
                 let sessions = Arc::clone(&self.sessions);
                 let options = self.client_options.clone();
                 self.reply(async move {
-                    let result = connect(request_id, &site, credentials, &options, &sessions).await;
+                    let result = connect(
+                        request_id,
+                        &site,
+                        credentials,
+                        &options,
+                        &targets,
+                        &sessions,
+                    )
+                    .await;
                     Msg::ConnectDone { request_id, result }
                 });
             }
@@ -389,11 +401,12 @@ async fn connect(
     site: &str,
     credentials: Credentials,
     options: &ClientOptions,
+    targets: &[Target],
     sessions: &Mutex<HashMap<RequestId, Arc<Session>>>,
 ) -> Result<ConnectionInfo, ErrorReport> {
     let company_id = credentials.company_id.clone();
     let client_id = credentials.client_id.clone();
-    let session = Session::connect_with(site, credentials, options)
+    let session = Session::connect_for(site, credentials, options, targets)
         .await
         .map_err(|error| describe("connecting to ConnectWise", &error))?;
     let session = match open_audit_log() {

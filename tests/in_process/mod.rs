@@ -36,3 +36,13 @@ pub fn grant(sandbox: &Sandbox, role_id: i64, requirements: &Requirements) {
         .set_role_levels(role_id, &changes)
         .expect("levels set");
 }
+
+/// Counts the API requests in a sandbox request log, leaving out its control paths.
+pub fn count_api_requests(log: &[serde_json::Value]) -> usize {
+    log.iter()
+        .filter(|entry| {
+            let path = entry["path"].as_str().unwrap_or_default();
+            !path.starts_with("/__sandbox/")
+        })
+        .count()
+}

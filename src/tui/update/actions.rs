@@ -266,11 +266,14 @@ fn connect(model: &mut Model) -> Option<Command> {
         client_id: form.client_id.text().trim().to_owned(),
     };
     let site = form.site_input();
+    // Invalid step 1 settings only cost the look-ahead: step 1 reports them itself.
+    let targets = model.targets().unwrap_or_default();
     let request_id = model.start_request(RequestKind::Connect);
     Some(Command::Connect {
         request_id,
         site,
         credentials,
+        targets,
     })
 }
 
