@@ -79,7 +79,10 @@ fn apply_walks_checkpoints_to_done() {
         first.json
     );
     assert_eq!(first.json["status"], "role_unmet");
-    let role_id = first.json["role"]["id"].as_i64().expect("role id in JSON");
+    assert!(
+        first.json["role"]["id"].as_i64().is_some(),
+        "role id in JSON"
+    );
     let unmet = first.json["unmet"].as_array().expect("unmet lines").clone();
     assert!(unmet.len() >= 8, "every required line is unmet: {unmet:?}");
     for line in &unmet {
@@ -90,21 +93,7 @@ fn apply_walks_checkpoints_to_done() {
     outputs.push((first.stdout, first.stderr));
 
     // The administrator sets the levels in the web UI.
-    let changes: Vec<Value> = unmet
-        .iter()
-        .map(|line| {
-            json!({
-                "module": line["module"],
-                "function": line["function"],
-                "verb": line["verb"],
-                "level": line["required"],
-            })
-        })
-        .collect();
-    sandbox.control_post(
-        &format!("/__sandbox/security-roles/{role_id}/settings"),
-        Value::Array(changes),
-    );
+    sandbox.grant_unmet(&first.json);
 
     let second = apply(&sandbox, None);
     assert_eq!(
@@ -291,17 +280,7 @@ fn plan_and_check_report_without_secrets() {
 
     // Set up the tool completely, then check its key.
     let first = apply(&sandbox, None);
-    let role_id = first.json["role"]["id"].as_i64().expect("role id");
-    let changes: Vec<Value> = first.json["unmet"]
-        .as_array()
-        .expect("unmet")
-        .iter()
-        .map(|line| json!({"module": line["module"], "function": line["function"], "verb": line["verb"], "level": line["required"]}))
-        .collect();
-    sandbox.control_post(
-        &format!("/__sandbox/security-roles/{role_id}/settings"),
-        Value::Array(changes),
-    );
+    sandbox.grant_unmet(&first.json);
     apply(&sandbox, None);
     let key = sandbox.control_post(
         "/__sandbox/api-members/V360API/api-keys",
@@ -415,4 +394,67 @@ fn private_ca_needs_ca_cert_flag() {
     let error = json["error"].as_str().expect("error text");
     assert!(error.contains("certificate"), "{error}");
     assert!(error.contains("--ca-cert"), "{error}");
+}
+
+#[test]
+fn tokens_route_keeps_minted_key() {
+    let sandbox = SandboxProcess::start();
+    let first = apply(&sandbox, None);
+    sandbox.grant_unmet(&first.json);
+
+    let args = [
+        "apply",
+        "--tool",
+        "email-reconnector",
+        "--yes",
+        "--key-route",
+        "api",
+        "--output",
+        "json",
+    ];
+    let output = command_with_admin(&sandbox, &args)
+        .output()
+        .expect("apply runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("apply JSON");
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    let stored_in = report["key"]["stored_in"].as_str().expect("stored_in");
+    let entry = stored_in
+        .split(" entry ")
+        .nth(1)
+        .expect("stored_in names the entry")
+        .to_owned();
+    assert!(entry.ends_with("/email-reconnector/minted"), "{entry}");
+    assert!(report["key"]["old_key"].is_null(), "{report}");
+
+    // check finds the minted key in the keyring with no key in the environment.
+    let output = command_with_admin(
+        &sandbox,
+        &["check", "--tool", "email-reconnector", "--output", "json"],
+    )
+    .output()
+    .expect("check runs");
+    let checked: Value = serde_json::from_slice(&output.stdout).expect("check JSON");
+    tokio::runtime::Runtime::new()
+        .expect("runtime starts")
+        .block_on(v360_setup::secrets::keystore::delete_pair(&entry))
+        .expect("minted entry deleted");
+    assert_eq!(output.status.code(), Some(0), "{checked}");
+    assert_eq!(checked["key_source"], "keyring", "{checked}");
+}
+
+#[test]
+fn text_report_goes_to_standard_output() {
+    let sandbox = SandboxProcess::start();
+    let output = command_with_admin(&sandbox, &["apply", "--tool", "email-reconnector", "--yes"])
+        .output()
+        .expect("apply runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("[missing]"), "{stdout}");
+    assert!(stdout.contains("Next:"), "{stdout}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

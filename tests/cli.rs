@@ -116,6 +116,43 @@ fn bash_accepts_the_completion_script() {
         stdout.lines().any(|line| line == "config"),
         "completing `con` did not offer `config`: {stdout}"
     );
+
+    // Options and values after a subcommand complete too.
+    let cases: [(&[&str], &str); 3] = [
+        (&["apply", "--ou"], "--output"),
+        (&["apply", "--layout", ""], "per-tool"),
+        (&["completions", ""], "fish"),
+    ];
+    for (words, expected) in cases {
+        let line = format!("v360-setup {}", words.join(" "));
+        let current = words.last().copied().unwrap_or_default();
+        let previous = words[words.len() - 2..]
+            .first()
+            .copied()
+            .unwrap_or("v360-setup");
+        let probe = format!(
+            "source {path}\nCOMP_WORDS=(v360-setup {words})\nCOMP_CWORD={count}\n\
+             COMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _v360__setup v360-setup '{current}' '{previous}'\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            path = path.display(),
+            words = words
+                .iter()
+                .map(|word| format!("'{word}'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            count = words.len(),
+        );
+        let output = Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &probe])
+            .output()
+            .expect("bash runs");
+        let offered = text(&output.stdout);
+        assert!(
+            offered.lines().any(|word| word == expected),
+            "completing {line:?} did not offer {expected}: {offered:?}"
+        );
+    }
 }
 
 #[test]

@@ -153,25 +153,8 @@ fn apply_and_handoff_leak_no_private_key() {
         first.stdout
     );
     let json: Value = serde_json::from_str(&first.stdout).expect("JSON output");
-    let role_id = json["role"]["id"].as_i64().expect("role id");
-    let changes: Vec<Value> = json["unmet"]
-        .as_array()
-        .expect("unmet lines")
-        .iter()
-        .map(|line| {
-            json!({
-                "module": line["module"],
-                "function": line["function"],
-                "verb": line["verb"],
-                "level": line["required"],
-            })
-        })
-        .collect();
     outputs.push(("first apply", first));
-    sandbox.control_post(
-        &format!("/__sandbox/security-roles/{role_id}/settings"),
-        Value::Array(changes),
-    );
+    sandbox.grant_unmet(&json);
 
     // Second run: waits for the durable key, which the administrator then creates.
     let second = run_apply(&isolated, &sandbox, None);

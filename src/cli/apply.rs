@@ -15,22 +15,30 @@ use crate::secrets::{keystore, KeyPair};
 pub async fn run(connection: &ConnectionArgs, args: &ApplyArgs) -> Exit {
     let report = build_report(connection, args).await;
     let exit = super::exit::from_code(report.exit_code);
-    print_report(&report, args.target.output, exit);
+    tracing::info!(
+        status = report.status,
+        exit_code = report.exit_code,
+        error = report.error.as_deref().unwrap_or(""),
+        "apply finished"
+    );
+    print_report(&report, args.target.output);
     exit
 }
 
-pub(super) fn print_report(report: &Report, output: OutputFormat, exit: Exit) {
+pub(super) fn print_report(report: &Report, output: OutputFormat) {
     match output {
         OutputFormat::Json => match serde_json::to_string_pretty(report) {
             Ok(json) => super::print_stdout(&json),
             Err(error) => eprintln!("error: cannot encode the report: {error}"),
         },
         OutputFormat::Text => {
+            // The report is data for standard output; only the error is a message.
             let text = report.to_text();
-            if exit == Exit::Done {
+            if !text.is_empty() {
                 super::print_stdout(&text);
-            } else {
-                eprintln!("{text}");
+            }
+            if let Some(error) = &report.error {
+                eprintln!("error: {error}");
             }
         }
     }
@@ -182,13 +190,23 @@ async fn run_steps(
     let company_id = session.client().credentials().company_id.clone();
     let mut waiting = false;
     let mut rejected = false;
+    let mut lost = false;
     let mut keys_in = keys_in.drain(..);
     for ((target, member), target_report) in targets.iter().zip(&members).zip(reports.iter_mut()) {
         for tool in &target.tools {
             let key_in = keys_in.next().flatten();
             let account = keystore::account_name(&site_label, &company_id, &tool.id);
             let mut key = match args.key_route {
-                KeyRoute::Api => mint(session, &member.identifier, tool, target).await?,
+                KeyRoute::Api => {
+                    match mint(session, &member.identifier, tool, target, &account).await? {
+                        Ok(key) => key,
+                        Err(key) => {
+                            target_report.keys.push(key);
+                            lost = true;
+                            continue;
+                        }
+                    }
+                }
                 KeyRoute::Durable => match key_in {
                     None => KeyReport {
                         tool: tool.id.clone(),
@@ -203,7 +221,10 @@ async fn run_steps(
                     Some(pair) => verify(session, &member.identifier, tool, target, &pair).await?,
                 },
             };
-            if member.outcome != Outcome::Created && key.state != "waiting" {
+            // A minted key is temporary and replaces nothing, and a rejected key replaces
+            // nothing yet, so only a verified durable key earns the reminder.
+            let durable_verified = args.key_route == KeyRoute::Durable && key.state == "verified";
+            if member.outcome != Outcome::Created && durable_verified {
                 let stored = keystore::load_pair(&account)
                     .await
                     .ok()
@@ -215,7 +236,9 @@ async fn run_steps(
             target_report.keys.push(key);
         }
     }
-    Ok(if rejected {
+    Ok(if lost {
+        Exit::Failure
+    } else if rejected {
         Exit::KeyRejected
     } else if waiting {
         Exit::WaitingForKey
@@ -248,16 +271,37 @@ async fn verify(
     }
 }
 
+/// Mints a temporary key and keeps its pair in the OS keyring, the only place a script's run
+/// can leave a private key. The pair goes to its own entry (see [`minted_account`]) so that it
+/// never replaces a durable key stored for the tool. `Ok(Err(report))` means the key was
+/// minted but could not be stored, so it is lost and expires unused.
 async fn mint(
     session: &Session,
     member: &str,
     tool: &Manifest,
     target: &Target,
-) -> Result<KeyReport, ProvisionError> {
+    account: &str,
+) -> Result<Result<KeyReport, KeyReport>, ProvisionError> {
     let minted = session.mint_token(member, &target.requirements).await?;
     let mut key = KeyReport::verified(&tool.id, &minted.status);
     key.expiration = minted.expiration.clone();
-    Ok(key)
+    let entry = keystore::minted_account(account);
+    match keystore::store_pair(&entry, &minted.pair).await {
+        Ok(stored) => {
+            key.stored_in = Some(format!("{} entry {entry}", stored.backend));
+            Ok(Ok(key))
+        }
+        Err(error) => {
+            key.state = "lost";
+            key.verified = false;
+            key.error = Some(format!(
+                "the minted key could not be stored in the OS keyring ({error}), so it is lost \
+                 and expires unused. Run apply where a keyring is available, or use the \
+                 wizard's tokens route, which shows the key"
+            ));
+            Ok(Err(key))
+        }
+    }
 }
 
 /// Names the key a new one replaces: the keyring's stored key for this tool when it differs,

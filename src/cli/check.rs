@@ -101,7 +101,14 @@ async fn check(
         }
         None => {
             let account = keystore::account_name(&site_label, &company_id, &tool_id);
-            let loaded = keystore::load_pair(&account).await.map_err(|error| {
+            // A key minted by apply's tokens route has its own entry next to the durable one.
+            let loaded = match keystore::load_pair(&account).await {
+                Ok(loaded) => Ok(loaded),
+                Err(first) => keystore::load_pair(&keystore::minted_account(&account))
+                    .await
+                    .map_err(|_| first),
+            };
+            let loaded = loaded.map_err(|error| {
                 (
                     Exit::InvalidInput,
                     format!(

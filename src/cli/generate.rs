@@ -10,7 +10,22 @@ pub fn completions(shell: clap_complete::Shell) -> Exit {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "v360-setup", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        script = fix_bash_state_names(&script);
+    }
     write_stdout(&script)
+}
+
+/// Spells the bash script's subcommand case labels the way its dispatch loop does.
+///
+/// NOTE: clap_complete 4.6 escapes the hyphen of a binary name differently in the two places
+/// (`v360__setup__subcmd__apply` against `v360__subcmd__setup__subcmd__apply`), so no option
+/// after a subcommand completes (clap-rs/clap issue 6421). Remove this once clap_complete
+/// ships the fix.
+fn fix_bash_state_names(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("v360__subcmd__setup", "v360__setup")
+        .into_bytes()
 }
 
 /// Prints the man page of the program, or of one subcommand, in roff on standard output.

@@ -114,7 +114,8 @@ impl From<&MemberStatus> for MemberReport {
 pub struct KeyReport {
     pub tool: String,
     pub member: String,
-    /// `verified`, `waiting`, `rejected` or `unmet`.
+    /// `verified`, `waiting`, `rejected`, `unmet`, or `lost` for a minted key that could not
+    /// be stored.
     pub state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
@@ -128,6 +129,9 @@ pub struct KeyReport {
     /// Reminder to delete the key this one replaces, on a re-run for an existing member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_key: Option<String>,
+    /// Where a minted key's pair was stored: the keyring and the entry's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored_in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -158,7 +162,8 @@ impl Report {
         self
     }
 
-    /// Renders the report as plain lines for a person.
+    /// Renders the report as plain lines for a person, leaving out the error, which is a
+    /// message for standard error.
     pub fn to_text(&self) -> String {
         let mut lines = Vec::new();
         if let Some(company) = &self.company {
@@ -167,9 +172,6 @@ impl Report {
         }
         for target in &self.targets {
             target_lines(target, &mut lines);
-        }
-        if let Some(error) = &self.error {
-            lines.push(format!("error: {error}"));
         }
         if let Some(next) = &self.next_step {
             lines.push(format!("Next: {next}"));
@@ -227,6 +229,9 @@ fn target_lines(target: &TargetReport, lines: &mut Vec<String>) {
         }
         if let Some(path) = &key.web_ui_path {
             lines.push(format!("  In the web UI: {path}"));
+        }
+        if let Some(stored_in) = &key.stored_in {
+            lines.push(format!("  Key pair stored in the {stored_in}"));
         }
         if let Some(old_key) = &key.old_key {
             lines.push(format!("  Then: {old_key}"));

@@ -97,6 +97,12 @@ pub fn account_name(site_host: &str, company_id: &str, tool_id: &str) -> String 
     format!("{site_host}/{company_id}/{tool_id}")
 }
 
+/// Returns the entry for a key minted through the tokens route, next to the tool's durable key
+/// entry `account`, so that storing a temporary key never replaces a durable one.
+pub fn minted_account(account: &str) -> String {
+    format!("{account}/minted")
+}
+
 /// Stores the pair under `account`, replacing any pair stored there before.
 ///
 /// On Linux the pair goes to the Secret Service when one responds, else to the kernel keyring.

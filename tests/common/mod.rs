@@ -72,6 +72,31 @@ impl SandboxProcess {
         serde_json::from_str(&text).expect("control path returns JSON")
     }
 
+    /// Sets every level that an `apply` report's `unmet` lines ask for on its role, as the
+    /// administrator does in the web UI.
+    pub fn grant_unmet(&self, report: &Value) {
+        let role_id = report["role"]["id"]
+            .as_i64()
+            .expect("role id in the report");
+        let changes: Vec<Value> = report["unmet"]
+            .as_array()
+            .expect("unmet lines in the report")
+            .iter()
+            .map(|line| {
+                serde_json::json!({
+                    "module": line["module"],
+                    "function": line["function"],
+                    "verb": line["verb"],
+                    "level": line["required"],
+                })
+            })
+            .collect();
+        self.control_post(
+            &format!("/__sandbox/security-roles/{role_id}/settings"),
+            Value::Array(changes),
+        );
+    }
+
     pub fn request_log(&self) -> Vec<Value> {
         self.control_get("/__sandbox/requests")
             .as_array()
