@@ -280,9 +280,11 @@ fn settings_precedence_flag_env_file() {
     assert_eq!(PathBuf::from(path.trim()), isolated.config_file());
 
     isolated.write_config(
-        "site = \"eu\"\ncompany_id = \"acme\"\nclient_id = \"file-client\"\n\
-         tools_dir = \"manifests\"\n",
+        "site = \"eu\"\ncompany_id = \"acme\"\n\
+         client_id = \"3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f\"\ntools_dir = \"manifests\"\n",
     );
+    let manifests = isolated.path("config").join("v360-setup").join("manifests");
+    std::fs::create_dir(&manifests).expect("manifests folder created");
     let mut command = isolated.command(&[
         "config",
         "show",
@@ -304,10 +306,24 @@ fn settings_precedence_flag_env_file() {
         assert_eq!(entry["source"], source, "{name}: {entry}");
     };
     expect("site", "https://flag.example.test", "flag");
+    let mut command = isolated.command(&["config", "show", "--output", "json"]);
+    command.env("CWM_SITE", "");
+    let (code, stdout, stderr) = run(command);
+    assert_eq!(code, 0, "{stderr}");
+    let empty_variable = json(&stdout);
+    assert_eq!(
+        setting(&empty_variable, "site")["value"],
+        "eu",
+        "{empty_variable}"
+    );
+    assert_eq!(setting(&empty_variable, "site")["source"], "config_file");
     expect("company_id", "from-env", "environment");
-    expect("client_id", "file-client", "config_file");
-    let tools_dir = isolated.path("config").join("v360-setup").join("manifests");
-    expect("tools_dir", &tools_dir.display().to_string(), "config_file");
+    expect(
+        "client_id",
+        "3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f",
+        "config_file",
+    );
+    expect("tools_dir", &manifests.display().to_string(), "config_file");
     assert_eq!(setting(&show, "ca_cert")["source"], "unset");
 }
 

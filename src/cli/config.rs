@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::parser::ValueSource;
 use clap::ArgMatches;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{env, ConfigArgs, ConfigCommand, ConnectionArgs, Exit, OutputFormat};
 
@@ -16,8 +16,7 @@ use super::{env, ConfigArgs, ConfigCommand, ConnectionArgs, Exit, OutputFormat};
 pub const FILE_NAME: &str = "config.toml";
 
 /// The settings a config file may contain.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone)]
 pub struct FileSettings {
     pub site: Option<String>,
     pub company_id: Option<String>,
@@ -31,10 +30,14 @@ pub fn path() -> Option<PathBuf> {
     crate::paths::config_dir().map(|dir| dir.join(FILE_NAME))
 }
 
+/// The settings a config file may contain, in the order messages list them.
+const SETTINGS: [&str; 5] = ["site", "company_id", "client_id", "tools_dir", "ca_cert"];
+
 /// Reads the config file at `path`. A missing file gives empty settings.
 ///
 /// Relative folder and file paths in the file are taken relative to the file's folder, so the
-/// file means the same from any working directory.
+/// file means the same from any working directory. Each value is checked here, so that a wrong
+/// one is reported with the file and the setting rather than later as a failed connection.
 pub fn load(path: &Path) -> Result<FileSettings, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -48,42 +51,100 @@ pub fn load(path: &Path) -> Result<FileSettings, String> {
             ))
         }
     };
+    let file = path.display();
     let table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
+        let line = error
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let at = line
+            .map(|line| format!(" at line {line}"))
+            .unwrap_or_default();
         format!(
-            "the config file {} is not valid TOML: {}",
-            path.display(),
-            error.message()
+            "the config file {file} is not valid TOML{at}: {}. Write one setting per line, \
+             such as site = \"na\"; the settings are {}",
+            error.message().trim_end_matches('.'),
+            SETTINGS.join(", ")
         )
     })?;
-    if let Some(key) = table
-        .keys()
-        .find(|key| key.contains("private") || key.contains("secret"))
-    {
-        return Err(format!(
-            "the config file {} contains {key:?}, but keys are never read from a file. Remove it \
-             and set {} or type the key in the wizard's masked field",
-            path.display(),
-            env::PRIVATE_KEY
-        ));
-    }
-    let mut settings: FileSettings = table.try_into().map_err(|error: toml::de::Error| {
-        format!(
-            "the config file {} is invalid: {}. The settings it may contain are site, \
-             company_id, client_id, tools_dir and ca_cert",
-            path.display(),
-            error.message()
-        )
-    })?;
-    let folder = path.parent().unwrap_or(Path::new("."));
-    for entry in [&mut settings.tools_dir, &mut settings.ca_cert]
-        .into_iter()
-        .flatten()
-    {
-        if entry.is_relative() {
-            *entry = folder.join(&*entry);
+
+    let mut settings = FileSettings::default();
+    for (key, value) in &table {
+        let line = line_of(&text, key);
+        if key.contains("key") || key.contains("secret") {
+            return Err(format!(
+                "the config file {file} contains {key:?}{line}, but API keys are never read from \
+                 a file. Remove it, and set {} and {} or type the keys in the wizard",
+                env::PUBLIC_KEY,
+                env::PRIVATE_KEY
+            ));
+        }
+        if !SETTINGS.contains(&key.as_str()) {
+            return Err(format!(
+                "the config file {file} contains the unknown setting {key:?}{line}. The settings \
+                 are {}",
+                SETTINGS.join(", ")
+            ));
+        }
+        let Some(value) = value
+            .as_str()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+        else {
+            return Err(format!(
+                "the config file {file} sets {key}{line} to {value}, but it must be text in \
+                 quotes, such as {key} = \"…\""
+            ));
+        };
+        let invalid = |reason: String| {
+            format!("the config file {file} sets {key}{line} to {value:?}: {reason}")
+        };
+        let folder = path.parent().unwrap_or(Path::new("."));
+        match key.as_str() {
+            "site" => {
+                crate::cwm::site::normalize(value).map_err(|error| invalid(error.to_string()))?;
+                settings.site = Some(value.to_owned());
+            }
+            "company_id" => settings.company_id = Some(value.to_owned()),
+            "client_id" => {
+                crate::provision::validate_client_id(value)
+                    .map_err(|error| invalid(error.to_string()))?;
+                settings.client_id = Some(value.to_owned());
+            }
+            "tools_dir" => {
+                let folder = folder.join(value);
+                if !folder.is_dir() {
+                    return Err(invalid(format!(
+                        "{} does not exist or is not a folder. Create it or remove the line",
+                        folder.display()
+                    )));
+                }
+                settings.tools_dir = Some(folder);
+            }
+            _ => {
+                let certificate = folder.join(value);
+                if !certificate.is_file() {
+                    return Err(invalid(format!(
+                        "{} does not exist or is not a file",
+                        certificate.display()
+                    )));
+                }
+                settings.ca_cert = Some(certificate);
+            }
         }
     }
     Ok(settings)
+}
+
+/// Returns " (line N)" for the line that sets `key`, or nothing when it cannot be found.
+fn line_of(text: &str, key: &str) -> String {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|index| format!(" (line {})", index + 1))
+        .unwrap_or_default()
 }
 
 /// Where a setting's value came from.
@@ -124,6 +185,24 @@ pub fn merge(
 ) -> Vec<Effective> {
     fn path_text(path: &Option<PathBuf>) -> Option<String> {
         path.as_deref().map(|path| path.display().to_string())
+    }
+    // A variable set to nothing, such as `CWM_SITE=`, counts as unset, so the file still applies.
+    for text in [
+        &mut connection.site,
+        &mut connection.company_id,
+        &mut connection.client_id,
+    ] {
+        if text.as_deref().is_some_and(|value| value.trim().is_empty()) {
+            *text = None;
+        }
+    }
+    for path in [&mut connection.tools_dir, &mut connection.ca_cert] {
+        if path
+            .as_deref()
+            .is_some_and(|value| value.as_os_str().is_empty())
+        {
+            *path = None;
+        }
     }
     let site = fill(&mut connection.site, file.site, matches, "site");
     let company_id = fill(
@@ -278,12 +357,13 @@ mod tests {
 
     #[test]
     fn relative_paths_follow_file_folder() {
-        let (folder, path) =
-            write("site = \"eu\"\ntools_dir = \"tools\"\nca_cert = \"/etc/ca.pem\"\n");
+        let (folder, path) = write("site = \"eu\"\ntools_dir = \"tools\"\nca_cert = \"ca.pem\"\n");
+        std::fs::create_dir(folder.path().join("tools")).expect("tools folder created");
+        std::fs::write(folder.path().join("ca.pem"), "").expect("certificate file written");
         let settings = load(&path).expect("valid file");
         assert_eq!(settings.site.as_deref(), Some("eu"));
         assert_eq!(settings.tools_dir, Some(folder.path().join("tools")));
-        assert_eq!(settings.ca_cert, Some(PathBuf::from("/etc/ca.pem")));
+        assert_eq!(settings.ca_cert, Some(folder.path().join("ca.pem")));
     }
 
     #[test]
@@ -306,9 +386,35 @@ mod tests {
 
     #[test]
     fn broken_toml_names_the_file() {
-        let (_folder, path) = write("site = \n");
+        let (_folder, path) = write("site = \"eu\"\ncompany_id = \n");
         let error = load(&path).expect_err("broken file rejected");
-        assert!(error.contains("not valid TOML"), "{error}");
+        assert!(error.contains("not valid TOML at line 2"), "{error}");
         assert!(error.contains(&path.display().to_string()), "{error}");
+    }
+
+    #[test]
+    fn wrong_values_name_the_setting() {
+        let cases = [
+            ("site = 5\n", "sets site (line 1) to 5, but it must be text"),
+            ("site = \"mars\"\n", "sets site (line 1) to \"mars\""),
+            (
+                "client_id = \"nope\"\n",
+                "sets client_id (line 1) to \"nope\"",
+            ),
+            ("\ntools_dir = \"absent\"\n", "sets tools_dir (line 2)"),
+            (
+                "ca_cert = \"absent.pem\"\n",
+                "does not exist or is not a file",
+            ),
+            (
+                "public_key = \"Abc\"\n",
+                "API keys are never read from a file",
+            ),
+        ];
+        for (text, expected) in cases {
+            let (_folder, path) = write(text);
+            let error = load(&path).expect_err("wrong value rejected");
+            assert!(error.contains(expected), "{text:?}: {error}");
+        }
     }
 }
