@@ -36,7 +36,11 @@ fn variable_names(text: &str) -> BTreeSet<String> {
             }
             let name: String = text[start..]
                 .chars()
-                .take_while(|character| character.is_ascii_uppercase() || *character == '_')
+                .take_while(|character| {
+                    character.is_ascii_uppercase()
+                        || character.is_ascii_digit()
+                        || *character == '_'
+                })
                 .collect();
             let name = name.trim_end_matches('_').to_owned();
             if name.len() > prefix.len() {
@@ -107,7 +111,15 @@ fn readme_lists_every_variable() {
         .collect();
     assert!(missing.is_empty(), "README lacks {missing:?}");
 
-    let undocumented: Vec<&String> = in_code.difference(&in_readme).collect();
+    // A family such as `V360_TOOL_PUBLIC_KEY_<TOOL>` in the README covers every tool's name.
+    let in_documented_family = |name: &str| {
+        name.match_indices('_')
+            .any(|(end, _)| readme.contains(&format!("{}_<", &name[..end])))
+    };
+    let undocumented: Vec<&String> = in_code
+        .difference(&in_readme)
+        .filter(|name| !in_documented_family(name))
+        .collect();
     assert!(undocumented.is_empty(), "README lacks {undocumented:?}");
     let unknown: Vec<&String> = in_readme
         .iter()

@@ -104,6 +104,14 @@ async fn build_report(connection: &ConnectionArgs, args: &ApplyArgs) -> Report {
         .map(|target| target.tools.len())
         .sum::<usize>()
         == 1;
+    let tool_ids: Vec<&str> = targets
+        .iter()
+        .flat_map(|target| target.tools.iter().map(|tool| tool.id.as_str()))
+        .collect();
+    let variables = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    if let Err(error) = settings::check_tool_key_variables(&tool_ids, variables) {
+        return failed(Exit::InvalidInput, error, Report::default());
+    }
     let mut keys_in = Vec::new();
     for target in &targets {
         for tool in &target.tools {

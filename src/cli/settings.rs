@@ -21,11 +21,13 @@ pub fn read_secret_env(name: &str) -> Option<SecretString> {
         .map(SecretString::from)
 }
 
-fn read_env(name: &str) -> Option<String> {
+/// Reads a key half from the environment as it is, blanks and all, so that
+/// [`clean_key_setting`] can report what it removes. A blank value counts as missing.
+fn read_key_env(name: &str) -> Option<SecretString> {
     std::env::var(name)
         .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
+        .filter(|value| !value.trim().is_empty())
+        .map(SecretString::from)
 }
 
 /// Cleans a key half given in a variable or flag the way the wizard cleans a pasted one:
@@ -79,9 +81,8 @@ pub fn credentials(connection: &ConnectionArgs) -> Result<(String, Credentials),
     let public_key = connection
         .public_key
         .as_deref()
-        .map(str::trim)
-        .filter(|value| !value.is_empty());
-    let private_key = read_secret_env(env::PRIVATE_KEY);
+        .filter(|value| !value.trim().is_empty());
+    let private_key = read_key_env(env::PRIVATE_KEY);
 
     let mut missing = Vec::new();
     if let Err(error) = &site_result {
@@ -201,13 +202,9 @@ pub fn tool_key_from_env(tool_id: &str, only_tool: bool) -> Result<Option<KeyPai
         ));
     }
     for (public_name, private_name) in names {
-        match (read_env(&public_name), read_secret_env(&private_name)) {
+        match (read_key_env(&public_name), read_key_env(&private_name)) {
             (Some(public_key), Some(private_key)) => {
-                let public_key = clean_key_setting(
-                    &public_name,
-                    &SecretString::from(public_key),
-                    KeyHalf::Public,
-                )?;
+                let public_key = clean_key_setting(&public_name, &public_key, KeyHalf::Public)?;
                 let private_key = clean_key_setting(&private_name, &private_key, KeyHalf::Private)?;
                 return Ok(Some(KeyPair {
                     public_key: public_key.expose_secret().to_owned(),
@@ -228,4 +225,88 @@ pub fn tool_key_from_env(tool_id: &str, only_tool: bool) -> Result<Option<KeyPai
         }
     }
     Ok(None)
+}
+
+/// Rejects tool-key variables that no selected tool would read: the plain
+/// `V360_TOOL_PUBLIC_KEY` pair with several tools, and a `_<TOOL>` suffix that names no selected
+/// tool, such as a misspelled one. Ignoring them would leave the run waiting for a key that the
+/// user believes they gave.
+pub fn check_tool_key_variables(
+    tool_ids: &[&str],
+    variables: impl IntoIterator<Item = String>,
+) -> Result<(), String> {
+    let suffixes: Vec<String> = tool_ids
+        .iter()
+        .map(|id| id.to_ascii_uppercase().replace('-', "_"))
+        .collect();
+    for name in variables {
+        for prefix in [env::TOOL_PUBLIC_KEY, env::TOOL_PRIVATE_KEY] {
+            let Some(rest) = name.strip_prefix(prefix) else {
+                continue;
+            };
+            let expected: Vec<String> = suffixes
+                .iter()
+                .map(|suffix| format!("{prefix}_{suffix}"))
+                .collect();
+            if rest.is_empty() && tool_ids.len() > 1 {
+                return Err(format!(
+                    "{name} is ambiguous with several tools; set {} instead",
+                    expected.join(" and ")
+                ));
+            }
+            let Some(suffix) = rest.strip_prefix('_') else {
+                continue;
+            };
+            if !suffixes.iter().any(|known| known == suffix) {
+                return Err(format!(
+                    "{name} names no selected tool; the variables read are {}",
+                    expected.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn plain_key_variables_fit_one_tool() {
+        let variables = names(&["V360_TOOL_PUBLIC_KEY", "V360_TOOL_PRIVATE_KEY", "PATH"]);
+        assert!(check_tool_key_variables(&["email-reconnector"], variables).is_ok());
+    }
+
+    #[test]
+    fn plain_key_variable_ambiguous_with_two_tools() {
+        let error = check_tool_key_variables(
+            &["email-reconnector", "ticket-tracker"],
+            names(&["V360_TOOL_PUBLIC_KEY"]),
+        )
+        .expect_err("ambiguous");
+        assert!(
+            error.contains("V360_TOOL_PUBLIC_KEY_TICKET_TRACKER"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn misspelled_tool_suffix_rejected() {
+        let error = check_tool_key_variables(
+            &["email-reconnector"],
+            names(&["V360_TOOL_PRIVATE_KEY_EMAIL_RECONNECTR"]),
+        )
+        .expect_err("misspelled");
+        assert!(
+            error.contains("V360_TOOL_PRIVATE_KEY_EMAIL_RECONNECTOR"),
+            "{error}"
+        );
+        let suffixed = names(&["V360_TOOL_PRIVATE_KEY_EMAIL_RECONNECTOR"]);
+        assert!(check_tool_key_variables(&["email-reconnector"], suffixed).is_ok());
+    }
 }
