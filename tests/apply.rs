@@ -394,6 +394,20 @@ fn private_ca_needs_ca_cert_flag() {
     let error = json["error"].as_str().expect("error text");
     assert!(error.contains("certificate"), "{error}");
     assert!(error.contains("--ca-cert"), "{error}");
+
+    // A file that holds no certificate is named before any request.
+    let not_pem = std::env::temp_dir().join(format!("v360-not-pem-{}.txt", std::process::id()));
+    std::fs::write(&not_pem, "echo this is a script\n").expect("file written");
+    let wrong_file = command_with_admin(&sandbox, &plan)
+        .arg("--ca-cert")
+        .arg(&not_pem)
+        .output()
+        .expect("plan runs");
+    std::fs::remove_file(&not_pem).ok();
+    assert_eq!(wrong_file.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&wrong_file.stdout).expect("JSON on stdout");
+    let error = json["error"].as_str().expect("error text");
+    assert!(error.contains("contains no PEM certificate"), "{error}");
 }
 
 #[test]
@@ -457,4 +471,39 @@ fn text_report_goes_to_standard_output() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn rate_limited_company_lookup_is_retried_then_named() {
+    let sandbox = SandboxProcess::start();
+    let plan = ["plan", "--tool", "email-reconnector", "--output", "json"];
+    let limit = |times: Option<u32>| {
+        let mut rule = json!({
+            "path": "/login/companyinfo/*",
+            "fault": "status",
+            "status": 429,
+            "retryAfterSeconds": 0,
+        });
+        if let Some(times) = times {
+            rule["times"] = json!(times);
+        }
+        sandbox.control_post("/__sandbox/faults", json!({ "rules": [rule] }));
+    };
+
+    limit(Some(1));
+    let once = command_with_admin(&sandbox, &plan)
+        .output()
+        .expect("plan runs");
+    let report: Value = serde_json::from_slice(&once.stdout).expect("plan JSON");
+    assert_eq!(once.status.code(), Some(0), "{report}");
+
+    limit(None);
+    let always = command_with_admin(&sandbox, &plan)
+        .output()
+        .expect("plan runs");
+    let report: Value = serde_json::from_slice(&always.stdout).expect("plan JSON");
+    let error = report["error"].as_str().expect("error text");
+    assert!(error.contains("HTTP 429"), "{error}");
+    assert!(error.contains("limiting the request rate"), "{error}");
+    assert!(!error.contains("does not look like"), "{error}");
 }

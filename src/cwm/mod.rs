@@ -89,10 +89,21 @@ impl ClientOptions {
             path: path.display().to_string(),
             detail: error.to_string(),
         })?;
-        reqwest::Certificate::from_pem(&pem).map_err(|error| CwmError::CaCertificate {
-            path: path.display().to_string(),
-            detail: format!("not a PEM certificate ({error})"),
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|error| {
+            CwmError::CaCertificate {
+                path: path.display().to_string(),
+                detail: format!("not a PEM certificate ({error})"),
+            }
         })?;
+        // A file without a certificate block parses as an empty bundle, and then the server's
+        // certificate fails as untrusted, which would point back at this very flag.
+        if certificates.is_empty() {
+            return Err(CwmError::CaCertificate {
+                path: path.display().to_string(),
+                detail: "it contains no PEM certificate (a -----BEGIN CERTIFICATE----- block)"
+                    .to_owned(),
+            });
+        }
         self.ca_certificate = Some(pem);
         Ok(self)
     }
@@ -169,10 +180,27 @@ impl Client {
             })?
             .extend(["login", "companyinfo", company.as_str()]);
 
-        let request = http
-            .get(url.clone())
-            .header("clientId", &credentials.client_id);
-        let response = send_with_context(request, &url, options.timeout).await?;
+        // The first request of a run meets a rate limit or a busy server like any other read,
+        // so it is retried the same way instead of being taken for a wrong site.
+        let mut attempt = 0;
+        let response = loop {
+            let request = http
+                .get(url.clone())
+                .header("clientId", &credentials.client_id);
+            let response = send_with_context(request, &url, options.timeout).await?;
+            let status = response.status();
+            if !is_retryable(status) || attempt >= 2 {
+                break response;
+            }
+            let wait = retry_after(&response).unwrap_or(Duration::from_millis(500 << attempt));
+            tracing::warn!(
+                status = status.as_u16(),
+                attempt,
+                "company lookup retried after {wait:?}"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        };
         let status = response.status();
         let text = response
             .text()
@@ -186,6 +214,14 @@ impl Client {
                 company_id: company.clone(),
                 site: site.to_string(),
             });
+        }
+        if is_retryable(status) {
+            return Err(CwmError::Api(Box::new(ApiError {
+                status: status.as_u16(),
+                method: Method::GET.to_string(),
+                path: url.path().to_owned(),
+                body: error_body(text.as_bytes()),
+            })));
         }
         if !status.is_success() {
             return Err(CwmError::NotConnectWise {
@@ -481,10 +517,7 @@ impl Client {
             });
         }
 
-        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
-            message: Some(String::from_utf8_lossy(&bytes).chars().take(200).collect()),
-            ..ErrorBody::default()
-        });
+        let body = error_body(&bytes);
         let error = ApiError {
             status: status.as_u16(),
             method: method.to_string(),
@@ -524,6 +557,25 @@ impl Client {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+}
+
+/// Parses ConnectWise's error JSON. Any other body, such as a proxy's HTML page, becomes a short
+/// plain message, because its markup would bury the status in the user's message.
+fn error_body(bytes: &[u8]) -> ErrorBody {
+    if let Ok(body) = serde_json::from_slice(bytes) {
+        return body;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    let message = if text.starts_with('<') {
+        "the server sent an HTML page instead of ConnectWise's error JSON".to_owned()
+    } else {
+        text.chars().take(200).collect()
+    };
+    ErrorBody {
+        message: (!message.is_empty()).then_some(message),
+        ..ErrorBody::default()
     }
 }
 
@@ -594,4 +646,24 @@ fn describe_transport_error(error: &reqwest::Error) -> String {
         source = current.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_body;
+
+    #[test]
+    fn html_error_body_becomes_short_message() {
+        let body = error_body(b"<html><head><title>429 Too Many Requests</title></head></html>");
+        let message = body.message.expect("message");
+        assert!(!message.contains('<'), "{message}");
+        assert!(message.contains("HTML page"), "{message}");
+    }
+
+    #[test]
+    fn json_error_body_is_parsed() {
+        let body = error_body(br#"{"code":"NotFound","message":"Role not found"}"#);
+        assert_eq!(body.code.as_deref(), Some("NotFound"));
+        assert_eq!(body.message.as_deref(), Some("Role not found"));
+    }
 }

@@ -50,9 +50,16 @@ pub fn normalize(input: &str) -> Result<Url, CwmError> {
     // A bare word that is not a region is almost always a mistyped region, not a server.
     let bare_word = !lower.contains(['.', ':', '/', '[']) && lower != "localhost";
     if bare_word {
+        let host_like = lower
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || character == '-');
+        let one_word_server = if host_like {
+            format!(". For a server with a one-word name, type https://{trimmed}")
+        } else {
+            String::new()
+        };
         return Err(invalid(&format!(
-            "{trimmed:?} is not a region; {SITE_FORMS}. For a server with a one-word name, \
-             type https://{trimmed}"
+            "{trimmed:?} is not a region; {SITE_FORMS}{one_word_server}"
         )));
     }
 
@@ -67,6 +74,17 @@ pub fn normalize(input: &str) -> Result<Url, CwmError> {
     };
     let mut url =
         Url::parse(&with_scheme).map_err(|error| invalid(&format!("{error}; {SITE_FORMS}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // The message must not repeat what was typed, because it contains a password.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return Err(CwmError::InvalidSite {
+            site: url.as_str().trim_end_matches('/').to_owned(),
+            reason: "the address contains a user name or password, which ConnectWise does not \
+                     use (it signs in with API keys); remove the part before @"
+                .to_owned(),
+        });
+    }
     let host = url
         .host_str()
         .filter(|host| !host.is_empty())
@@ -129,6 +147,16 @@ mod tests {
 
     fn normalized(input: &str) -> String {
         normalize(input).expect("site normalizes").to_string()
+    }
+
+    #[test]
+    fn password_in_address_is_not_repeated() {
+        let message = normalize("https://admin:Hunter2Secret@cw.example.com")
+            .expect_err("credentials in the address")
+            .to_string();
+        assert!(!message.contains("Hunter2Secret"), "{message}");
+        assert!(!message.contains("admin"), "{message}");
+        assert!(message.contains("https://cw.example.com"), "{message}");
     }
 
     #[test]

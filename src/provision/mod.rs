@@ -229,8 +229,15 @@ pub fn validate_client_id(client_id: &str) -> Result<(), ProvisionError> {
         && groups.iter().zip(lengths).all(|(group, length)| {
             group.len() == length && group.chars().all(|c| c.is_ascii_hexdigit())
         });
+    let braced = trimmed.starts_with('{') && trimmed.ends_with('}');
     if is_guid {
         Ok(())
+    } else if braced {
+        Err(ProvisionError::InvalidInput {
+            field: "client ID",
+            value: client_id.to_owned(),
+            fix: "remove the braces { } around the GUID".into(),
+        })
     } else {
         Err(ProvisionError::InvalidInput {
             field: "client ID",
@@ -262,5 +269,12 @@ mod tests {
             let error = validate_client_id(value).expect_err("rejected");
             assert!(error.to_string().contains("GUID"), "{value}: {error}");
         }
+    }
+
+    #[test]
+    fn braced_client_id_names_braces() {
+        let error = validate_client_id("{3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f}")
+            .expect_err("braces rejected");
+        assert!(error.to_string().contains("remove the braces"), "{error}");
     }
 }
