@@ -16,7 +16,10 @@ use v360_setup::sandbox::{FaultSettings, FixtureSource, Sandbox, SandboxOptions}
 
 /// Local ConnectWise Manage server for tests and demos.
 #[derive(Parser, Debug)]
-#[command(name = "cwm-sandbox", version)]
+#[command(
+    name = "cwm-sandbox",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("BUILD_COMMIT"), ")")
+)]
 struct Args {
     /// Address and port to listen on; port 0 picks a free port.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]

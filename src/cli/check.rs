@@ -51,6 +51,11 @@ pub async fn run(connection: &ConnectionArgs, args: &CheckArgs) -> Exit {
             exit
         }
     };
+    tracing::info!(
+        exit_code = exit.code(),
+        error = output.error.as_deref().unwrap_or(""),
+        "check finished"
+    );
     output.status = match exit {
         Exit::Done => "done",
         Exit::KeyRejected => "key_rejected",
@@ -76,6 +81,8 @@ async fn check(
     output: &mut CheckOutput,
 ) -> Result<Exit, (Exit, String)> {
     let invalid = |error: String| (Exit::InvalidInput, error);
+    crate::provision::validate_identifier(args.member_id.trim())
+        .map_err(|error| invalid(error.to_string()))?;
     let catalog = settings::tool_catalog(connection).map_err(invalid)?;
     let tools =
         settings::select_tools(&catalog, std::slice::from_ref(&args.tool)).map_err(invalid)?;

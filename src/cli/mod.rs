@@ -169,7 +169,8 @@ pub enum Command {
                             v360-setup completions zsh > \"${fpath[1]}/_v360-setup\"\n  \
                             v360-setup completions fish > \
                             ~/.config/fish/completions/v360-setup.fish\n  \
-                            v360-setup completions powershell >> $PROFILE")]
+                            v360-setup completions powershell >> $PROFILE\n  \
+                            v360-setup completions elvish >> ~/.config/elvish/rc.elv")]
     Completions(CompletionsArgs),
     /// Print a man page in roff: the program's, or a subcommand's.
     #[command(

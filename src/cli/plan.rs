@@ -53,6 +53,12 @@ pub async fn run(connection: &ConnectionArgs, args: &PlanArgs) -> Exit {
         }
     };
 
+    tracing::info!(
+        status = output.status,
+        exit_code = output.exit_code,
+        error = output.error.as_deref().unwrap_or(""),
+        "plan finished"
+    );
     match args.target.output {
         OutputFormat::Json => match serde_json::to_string_pretty(&output) {
             Ok(json) => super::print_stdout(&json),

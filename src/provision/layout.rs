@@ -63,11 +63,37 @@ pub fn targets(
             })
             .collect(),
     };
-    for target in &targets {
-        validate_role_name(&target.role_name)?;
-        validate_identifier(&target.member_identifier)?;
+    for (target, tool) in targets.iter().zip(tools) {
+        let suffix = (layout == Layout::PerTool).then(|| tool.suffix());
+        let suffix = suffix.as_deref();
+        validate_role_name(&target.role_name).map_err(|error| name_suffix(error, suffix))?;
+        validate_identifier(&target.member_identifier)
+            .map_err(|error| name_suffix(error, suffix))?;
     }
     Ok(targets)
+}
+
+/// Adds to an invalid-name error that the name ends with the tool's suffix, which the user did
+/// not type, and how many characters were typed.
+fn name_suffix(error: ProvisionError, suffix: Option<&str>) -> ProvisionError {
+    let Some(suffix) = suffix else {
+        return error;
+    };
+    match error {
+        ProvisionError::InvalidInput { field, value, fix } => {
+            let typed = value.strip_suffix(suffix).unwrap_or(&value).trim_end();
+            let base = typed.chars().count();
+            ProvisionError::InvalidInput {
+                field,
+                value: value.clone(),
+                fix: format!(
+                    "{fix} (Choice 2 adds the tool's suffix {suffix:?} to the {base} characters \
+                     typed)"
+                ),
+            }
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +141,10 @@ mod tests {
         let error = targets(Layout::PerTool, &tools, "Role", "V360API").expect_err("too long");
         assert!(error.to_string().contains("V360APILONGSUFFIX"), "{error}");
         assert!(error.to_string().contains("15"), "{error}");
+        assert!(
+            error.to_string().contains("suffix \"LONGSUFFIX\""),
+            "{error}"
+        );
     }
 
     #[test]
