@@ -83,15 +83,44 @@ fn print_text(output: &PlanOutput) {
             .unwrap_or_default();
         lines.push(format!(
             "  {} {} {}{detail}",
-            action.action, action.object, action.name
+            action_words(action.action),
+            object_words(action.object),
+            action.name
         ));
     }
-    lines.push("Required permissions:".to_owned());
+    let mut role = None;
     for line in &output.plan.requirements {
+        if role != Some(&line.role) {
+            lines.push(format!("Required permissions of the role {:?}:", line.role));
+            role = Some(&line.role);
+        }
         lines.push(format!(
             "  {} > {} {}: {}",
             line.module, line.function, line.verb, line.level
         ));
     }
     super::print_stdout(&lines.join("\n"));
+}
+
+/// Returns the words for an action name of the JSON output.
+fn action_words(action: &str) -> &str {
+    match action {
+        "create" => "Create",
+        "reuse" => "Reuse",
+        "change" => "Change",
+        "set_levels" => "Set levels on",
+        "create_key" => "Create in the web UI",
+        "blocked" => "Blocked:",
+        other => other,
+    }
+}
+
+/// Returns the words for an object name of the JSON output.
+fn object_words(object: &str) -> &str {
+    match object {
+        "security_role" => "the security role",
+        "api_member" => "the API member",
+        "api_key" => "the API key",
+        other => other,
+    }
 }

@@ -18,9 +18,11 @@ pub struct PlannedAction {
     pub detail: Option<String>,
 }
 
-/// One merged requirement, as `{"module", "function", "verb", "level"}`.
+/// One merged requirement, as `{"role", "module", "function", "verb", "level"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedRequirement {
+    /// The security role that must grant it; with Choice 2 each tool has its own.
+    pub role: String,
     pub module: String,
     pub function: String,
     pub verb: Verb,
@@ -58,6 +60,7 @@ impl Session {
         };
         for line in &target.requirements.lines {
             report.requirements.push(PlannedRequirement {
+                role: target.role_name.clone(),
                 module: line.module.clone(),
                 function: line.function.clone(),
                 verb: line.verb,
