@@ -767,6 +767,43 @@ fn ctrl_c_during_request_restores_terminal() {
     assert_terminal_restored(&tmux, "EXITED:130");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_during_connect_needs_reconnect() {
+    require_tmux();
+    let sandbox = SandboxProcess::start(&["--latency-ms", "300"]);
+    let company = sandbox.field("company_id");
+    let tmux = start_wizard(&sandbox);
+    tmux.wait_for("Connect to ConnectWise Manage");
+
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Connecting to ConnectWise");
+    // The rows are Site, Custom URL and Company ID.
+    tmux.send(&["Down", "Down", "z", "z"]);
+    let screen = tmux.wait_for("The connection settings changed");
+    assert_eq!(field_value(&screen, "Company ID"), format!("{company}zz"));
+
+    // The old request ends on the sandbox; its reply must not connect the wizard.
+    let mut count = sandbox.api_request_count().await;
+    let deadline = Instant::now() + WAIT_LIMIT;
+    loop {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let now = sandbox.api_request_count().await;
+        if now == count || Instant::now() >= deadline {
+            break;
+        }
+        count = now;
+    }
+    let screen = tmux.screen();
+    assert!(!screen.contains("[ok] Connected"), "{screen}");
+    assert!(
+        screen.contains("Connect to ConnectWise Manage"),
+        "left the Connect screen:\n{screen}"
+    );
+
+    tmux.send(&["C-c"]);
+    assert_terminal_restored(&tmux, "EXITED:130");
+}
+
 #[test]
 fn demo_tokens_route_mints_key() {
     require_tmux();

@@ -439,11 +439,19 @@ impl Model {
         }
     }
 
-    /// Forgets the connection, the request in flight and every result that came through the
-    /// connection, after a connection field changed: they may belong to another site, company
-    /// or administrator.
+    /// Forgets the connection, the request in flight (also a connect request that has not
+    /// replied yet) and every result that came through the connection, after a connection field
+    /// changed: they may belong to another site, company or administrator.
     pub fn forget_connection(&mut self) {
         self.connect.dirty = true;
+        // A connect request in flight was built from the old values, so its reply is dropped.
+        if self
+            .pending
+            .is_some_and(|pending| pending.kind == RequestKind::Connect)
+        {
+            self.pending = None;
+            self.connect.reconnect_needed = true;
+        }
         if self.connection.take().is_none() {
             return;
         }

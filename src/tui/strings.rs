@@ -227,8 +227,9 @@ pub const SITE_CUSTOM_LABEL: &str = "Custom URL (on-premise server)";
 pub const CONNECT_INTRO: &str =
     "Your own API key (My Account > API Keys) and the integration's client ID.";
 pub const CONNECT_DEMO: &str = "Filled in from the built-in sandbox: press Enter to connect.";
-pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the earlier \
-    connection and the steps after it were dropped: press Enter to connect again.";
+pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the connection \
+    made or in progress with the old settings was dropped, and the steps after it. Press Enter to \
+    connect again.";
 pub const CONNECT_NEXT: &str = "Press Enter or → to continue to 1 Security role.";
 
 pub fn connect_row_label(row: ConnectRow) -> &'static str {

@@ -1347,6 +1347,32 @@ fn editing_connection_field_drops_pending_request() {
 }
 
 #[test]
+fn edit_during_connect_drops_its_reply() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('z'));
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(model.pending.is_none());
+    assert!(model.connection.is_none(), "the reply used the old value");
+    assert_eq!(model.step, Step::Connect);
+    assert!(model.connect.reconnect_needed);
+    assert_eq!(model.connect.company.text(), "sandboxz");
+}
+
+#[test]
 fn reconnect_clears_reconnect_notice() {
     let mut model = model_at(Step::Role);
     model.step = Step::Connect;

@@ -351,7 +351,7 @@ fn connect_screen_asks_to_reconnect_after_edit() {
     let screen = render(&model);
 
     assert_hides(&screen, "[ok] Connected");
-    assert_shows(&screen, "press Enter to connect again");
+    assert_shows(&screen, "connect again.");
 }
 
 #[test]
