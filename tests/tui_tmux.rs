@@ -302,6 +302,46 @@ fn demo_reaches_summary() {
 }
 
 #[test]
+fn wizard_without_terminal_exits_two() {
+    let home = tempfile::tempdir().expect("temporary home");
+    let output = Command::new(BINARY)
+        .arg("--demo")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("v360-setup runs");
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "stdout: {:?}", output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the wizard needs an interactive terminal"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("v360-setup apply"), "{stderr}");
+}
+
+#[test]
+fn wizard_with_stdout_to_file_exits_two() {
+    require_tmux();
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let stdout_file = folder.path().join("stdout");
+    let command = format!("{BINARY} --demo > {}", stdout_file.display());
+    let tmux = Tmux::start(&command, &[]);
+
+    let screen = tmux.wait_for("EXITED:");
+    assert!(screen.contains("EXITED:2"), "{screen}");
+    assert!(
+        screen.contains("the wizard needs an interactive terminal"),
+        "{screen}"
+    );
+    let written = std::fs::read(&stdout_file).expect("stdout file exists");
+    assert!(written.is_empty(), "escape codes on stdout: {written:?}");
+}
+
+#[test]
 fn ctrl_c_restores_terminal() {
     require_tmux();
     let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);

@@ -4,6 +4,9 @@ use super::forms::{ConnectRow, KeyRoute, MemberLayout, MemberRow, RegistrationFi
 use super::model::{RequestKind, Step};
 use crate::secrets::paste::Removed;
 
+pub const NOT_A_TERMINAL: &str = "the wizard needs an interactive terminal, but standard \
+    input or output is not one; for scripts use v360-setup apply (see v360-setup --help)";
+
 pub const APP_TITLE: &str = "v360-setup: ConnectWise API access for Visionary 360 tools";
 pub const DEMO_BADGE: &str = "DEMO: built-in ConnectWise sandbox, no real site is touched";
 
