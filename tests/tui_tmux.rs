@@ -784,10 +784,23 @@ fn resize_below_minimum_and_back() {
     tmux.run(&["resize-window", "-t", SESSION, "-x", "70", "-y", "20"]);
     let screen = tmux.wait_for("needs at least 80x24");
     assert!(screen.contains("This window is 70x20"), "{screen}");
+    // Enter would connect on the hidden screen.
+    tmux.send(&["Enter"]);
+    // A second resize after the keys, so they have been read when its message shows.
+    tmux.run(&["resize-window", "-t", SESSION, "-x", "75", "-y", "20"]);
+    tmux.wait_for("This window is 75x20");
     tmux.run(&["resize-window", "-t", SESSION, "-x", "80", "-y", "24"]);
     let screen = tmux.wait_for("press Enter to connect");
     assert!(!screen.contains("needs at least"), "{screen}");
     assert!(screen.contains("Client ID"), "{screen}");
+    assert!(
+        !screen.contains("Connected"),
+        "a hidden Enter connected:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Connecting"),
+        "a hidden Enter connected:\n{screen}"
+    );
 
     tmux.send(&["C-c"]);
     assert_terminal_restored(&tmux, "EXITED:130");

@@ -168,6 +168,15 @@ async fn event_loop(
     let mut signals = Signals::new()?;
     let terminal_info = TerminalInfo::from_env();
     let mut clicks = view::ClickMap::default();
+    // Later sizes arrive as resize events; the first one is read here.
+    let size = terminal.size()?;
+    update::update(
+        model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
 
     loop {
         terminal.draw(|frame| clicks = view::view(model, frame))?;

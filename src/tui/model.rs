@@ -224,6 +224,9 @@ pub struct Model {
     pub spinner: usize,
     /// Set when the wizard should end; the event loop then restores the terminal and exits.
     pub exit: Option<Exit>,
+    /// Set while the window is smaller than the layout needs. The view then shows only a
+    /// request for a larger window, so every key but Ctrl-C is ignored.
+    pub too_small: bool,
 }
 
 impl Model {
@@ -268,6 +271,7 @@ impl Model {
             ticks: 0,
             spinner: 0,
             exit: None,
+            too_small: false,
         };
         model.merge_requirements();
         Ok(model)

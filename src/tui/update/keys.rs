@@ -17,6 +17,16 @@ use crate::tui::model::{
 };
 use crate::tui::strings;
 
+/// Handles a key while the window is too small to show the screen: only Ctrl-C, which the
+/// message names, acts, so no key changes what the user cannot see.
+pub(super) fn on_key_too_small(model: &mut Model, key: KeyEvent) -> Option<Command> {
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    if control && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        model.exit = Some(Exit::Interrupted);
+    }
+    None
+}
+
 pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     let control = key.modifiers.contains(KeyModifiers::CONTROL);
     if control && matches!(key.code, KeyCode::Char('c' | 'C')) {

@@ -1877,3 +1877,56 @@ fn next_tool_asks_about_unsaved_key() {
     assert_eq!(model.step, Step::Key);
     assert_eq!(model.finished_tools.len(), 1);
 }
+
+#[test]
+fn small_window_ignores_keys_but_ctrl_c() {
+    let mut model = model_at(Step::Registration);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 79,
+            height: 24,
+        },
+    );
+
+    assert!(
+        press(&mut model, KeyCode::Char('c')).is_none(),
+        "c copies nothing"
+    );
+    assert!(model.registration.copied.is_none());
+    assert!(press(&mut model, KeyCode::Enter).is_none());
+    assert_eq!(model.step, Step::Registration);
+    assert!(paste(&mut model, "text").is_none());
+    assert!(model.notice.is_none(), "a paste sets no notice");
+    press(&mut model, KeyCode::Char('q'));
+    assert!(model.confirm.is_none(), "q asks nothing unseen");
+
+    ctrl(&mut model, 'c');
+    assert_eq!(model.exit, Some(Exit::Interrupted));
+}
+
+#[test]
+fn keys_act_again_after_enlarging() {
+    let mut model = model_at(Step::Registration);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 80,
+            height: 23,
+        },
+    );
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+
+    let command = press(&mut model, KeyCode::Char('c'));
+
+    assert!(
+        matches!(command, Some(Command::Clipboard(ClipboardCommand::Copy(_)))),
+        "{command:?}"
+    );
+}
