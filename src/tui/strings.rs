@@ -177,6 +177,7 @@ pub const HELP: &[(&str, &str)] = &[
         "Editing",
         "←/→ Home End move the cursor; Backspace, Delete erase",
     ),
+    ("Ctrl-U", "empty the selected field, also while typing"),
     (
         "Paste",
         "fills the selected field; keys are cleaned of spaces",
@@ -207,6 +208,7 @@ pub const HELP: &[(&str, &str)] = &[
 // Pickers and pastes.
 pub const PICKER_NO_MATCH: &str = "Nothing matches the filter: Backspace shortens it.";
 pub const SPACE_NOTHING: &str = "Space chooses or toggles; this row has nothing to choose.";
+pub const CLEAR_NOTHING: &str = "Ctrl-U empties a text field; select one with ↑/↓ first.";
 pub const REVEAL_NOTHING: &str = "v shows a key field; select one with ↑/↓ first.";
 pub const PASTE_CLEAN: &str = "pasted, nothing to remove";
 pub const PASTE_NOWHERE: &str = "Select a text field with ↑/↓ before pasting.";

@@ -58,6 +58,11 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
         }
         return None;
     }
+    // Ctrl-U cannot be text either, so it empties the selected field in every mode.
+    if control && matches!(key.code, KeyCode::Char('u' | 'U')) {
+        clear_selected_field(model);
+        return None;
+    }
     if model.is_editing() {
         return on_editing_key(model, key);
     }
@@ -502,6 +507,25 @@ fn focused_field(model: &mut Model) -> Option<&mut TextField> {
         }
         Step::Registration | Step::Summary => None,
     }
+}
+
+/// Empties the selected text field and starts editing it, so the next letters type the new
+/// value.
+fn clear_selected_field(model: &mut Model) {
+    if !model.selected_row_is_text() {
+        model.notice = Some(strings::CLEAR_NOTHING.into());
+        return;
+    }
+    if model.step == Step::Key {
+        model.key.paste_feedback = [None, None];
+    }
+    let Some(field) = focused_field(model) else {
+        return;
+    };
+    field.set("");
+    model.start_editing_selected();
+    model.left_field = false;
+    actions::revalidate(model);
 }
 
 /// Applies a key press to the text field being edited.

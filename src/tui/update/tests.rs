@@ -1930,3 +1930,49 @@ fn keys_act_again_after_enlarging() {
         "{command:?}"
     );
 }
+
+#[test]
+fn ctrl_u_empties_selected_field() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.left_field = true;
+
+    ctrl(&mut model, 'u');
+
+    assert!(model.connect.company.is_empty());
+    assert!(model.takes_text(), "letters type the new value");
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.connect.company.text(), "x");
+}
+
+#[test]
+fn ctrl_u_while_typing_forgets_connection() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+    model.connect.editing = true;
+
+    ctrl(&mut model, 'u');
+
+    assert!(model.connect.client_id.is_empty());
+    assert!(model.connection.is_none());
+    assert!(model.connect.reconnect_needed);
+}
+
+#[test]
+fn ctrl_u_on_picker_row_explains() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Site);
+
+    ctrl(&mut model, 'u');
+
+    assert_eq!(model.connect.site_choice, crate::tui::model::SITE_CUSTOM);
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Ctrl-U empties a text field"), "{notice}");
+}
