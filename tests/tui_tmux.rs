@@ -342,6 +342,24 @@ fn wizard_with_stdout_to_file_exits_two() {
 }
 
 #[test]
+fn esc_on_connect_asks_before_quitting() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    tmux.wait_for("press Enter to connect");
+
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Quit now?");
+    tmux.send(&["n"]);
+    let screen = tmux.wait_for("Cancelled.");
+    assert!(screen.contains("Connect to ConnectWise Manage"), "{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Quit now?");
+    tmux.send(&["y"]);
+
+    assert_terminal_restored(&tmux, "EXITED:0");
+}
+
+#[test]
 fn ctrl_c_restores_terminal() {
     require_tmux();
     let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);

@@ -171,7 +171,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "stop waiting for a request, close, or quit"),
     (
         "q / Ctrl-C",
-        "quit (q asks first in steps 1 to 4) / quit at once",
+        "quit (q asks first, except on the summary) / quit at once",
     ),
     (
         "Editing",

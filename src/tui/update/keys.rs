@@ -294,9 +294,10 @@ pub(super) fn ask_to_quit(model: &mut Model) {
         return;
     }
     match model.step {
-        Step::Connect => model.exit = Some(Exit::Quit),
         Step::Summary => model.exit = Some(Exit::Finished),
-        Step::Role | Step::Member | Step::Key | Step::Registration => {
+        // The Connect screen asks too: a second Esc meant to leave a field would otherwise
+        // drop what was typed there.
+        Step::Connect | Step::Role | Step::Member | Step::Key | Step::Registration => {
             model.confirm = Some(Confirm::Quit);
             model.notice = Some(strings::CONFIRM_QUIT.into());
         }

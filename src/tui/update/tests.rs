@@ -537,7 +537,7 @@ fn q_in_field_is_typed() {
 }
 
 #[test]
-fn esc_leaves_field_then_quits() {
+fn esc_leaves_field_then_asks_to_quit() {
     let mut model = model();
     model.connect.editing = true;
 
@@ -545,8 +545,28 @@ fn esc_leaves_field_then_quits() {
     assert!(!model.connect.editing);
     assert!(model.exit.is_none());
     press(&mut model, KeyCode::Esc);
+    assert!(model.exit.is_none(), "the Connect screen asks first");
+    assert_eq!(model.confirm, Some(Confirm::Quit));
+    press(&mut model, KeyCode::Char('y'));
 
     assert_eq!(model.exit, Some(Exit::Quit));
+}
+
+#[test]
+fn esc_twice_on_connect_keeps_typed_text() {
+    let mut model = model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.connect.editing = true;
+    press(&mut model, KeyCode::Char('a'));
+
+    press(&mut model, KeyCode::Esc);
+    press(&mut model, KeyCode::Esc);
+    press(&mut model, KeyCode::Char('n'));
+
+    assert!(model.exit.is_none());
+    assert_eq!(model.connect.company.text(), "a");
 }
 
 #[test]
