@@ -784,8 +784,11 @@ fn wrong_key_rejected() {
     tmux.paste("WrongPrivate1234");
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("ConnectWise rejected the tool key");
-    assert!(screen.contains("Press i for details."), "{screen}");
+    // The key field takes typed text again, so `i` alone would be typed.
+    assert!(screen.contains("Press Esc, then i, for"), "{screen}");
     assert!(!screen.contains("WrongPrivate1234"), "{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Press i for details.");
     tmux.send(&["i"]);
     tmux.wait_for("Error details");
     tmux.send(&["Escape"]);
@@ -848,8 +851,8 @@ async fn edit_during_connect_needs_reconnect() {
 
     tmux.send(&["Enter"]);
     tmux.wait_for("Connecting to ConnectWise");
-    // The rows are Site, Custom URL and Company ID.
-    tmux.send(&["Down", "Down", "z", "z"]);
+    // Site, Custom URL, Company ID. After Enter letters are commands, so `e` starts typing.
+    tmux.send(&["Down", "Down", "e", "z", "z"]);
     let screen = tmux.wait_for("The connection settings changed");
     assert_eq!(field_value(&screen, "Company ID"), format!("{company}zz"));
 

@@ -210,8 +210,8 @@ pub struct Model {
     pub notice: Option<String>,
     pub overlay: Option<Overlay>,
     pub confirm: Option<Confirm>,
-    /// Set when Esc left the selected text field, so typed letters act as commands until the
-    /// selection or the step changes or `e` is pressed.
+    /// Set by Esc and Enter, so typed letters act as commands, also on other rows, until `e`,
+    /// Ctrl-U, a click on a row, an error or a new step lets the selected text field take them.
     pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,

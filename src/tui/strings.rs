@@ -92,6 +92,8 @@ pub fn stopped_waiting(kind: RequestKind) -> String {
 
 pub const ERROR_PREFIX: &str = "Error: ";
 pub const ERROR_DETAILS_HINT: &str = "Press i for details.";
+/// The details hint while the selected field takes typed text, where `i` would be typed.
+pub const ERROR_DETAILS_HINT_TYPING: &str = "Press Esc, then i, for details.";
 pub const ERROR_DETAILS_TITLE: &str = "Error details";
 pub const NO_ERROR_DETAILS: &str = "No error to show details of.";
 pub const OVERLAY_CLOSE: &str = "Press any key to close.";
@@ -157,7 +159,7 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     (
         "e",
-        "edit the field; a selected field takes typed text until Esc",
+        "edit the field; after Esc or Enter, letters are commands",
     ),
     (
         "Space",

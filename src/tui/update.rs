@@ -268,7 +268,10 @@ fn on_role_status(model: &mut Model, kind: RequestKind, status: crate::provision
     model.role.status = Some(status);
 }
 
+/// Shows a failed request's error. The selected text field then takes typed text, as after an
+/// invalid input, so letters typed to fix a value are never taken as commands.
 fn show_error(model: &mut Model, error: ErrorReport) -> Option<Command> {
+    model.left_field = false;
     model.error = Some(error);
     model.notice = None;
     None

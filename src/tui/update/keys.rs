@@ -159,6 +159,8 @@ pub(super) fn on_click(model: &mut Model, target: ClickTarget) -> Option<Command
                 let delta = isize::try_from(index).unwrap_or(isize::MAX)
                     - isize::try_from(selected).unwrap_or(isize::MAX);
                 move_selection(model, delta);
+                // A click on a text field points at where to type.
+                model.left_field = false;
             }
             None
         }
@@ -679,8 +681,9 @@ fn paste_key(model: &mut Model, text: &str) {
     }
 }
 
+/// Moves the selection by `delta` rows. The mode stays: after Esc or Enter the letters the
+/// footer offers still act on the new row, and while typing they still type.
 fn move_selection(model: &mut Model, delta: isize) {
-    model.left_field = false;
     let step = |index: usize, count: usize| -> usize {
         index
             .saturating_add_signed(delta)

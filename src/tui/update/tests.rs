@@ -1996,3 +1996,72 @@ fn ctrl_u_on_picker_row_explains() {
     let notice = model.notice.clone().unwrap_or_default();
     assert!(notice.contains("Ctrl-U empties a text field"), "{notice}");
 }
+
+#[test]
+fn down_keeps_command_mode() {
+    let mut model = model_at(Step::Key);
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.takes_text());
+
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('v'));
+
+    assert!(
+        model.key.private_key.revealed,
+        "v acts as the footer offered"
+    );
+    assert!(model.key.private_key.is_empty(), "v is not typed");
+}
+
+#[test]
+fn down_keeps_typing_mode() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.connect.company.set("");
+    assert!(model.takes_text());
+
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('q'));
+
+    assert!(model.confirm.is_none());
+    assert!(model.connect.public_key.text().ends_with('q'));
+}
+
+#[test]
+fn request_error_lets_field_take_text() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Enter);
+    assert!(!model.takes_text(), "Enter makes letters commands");
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Err(report("company ID \"sandbox\" is not known")),
+        },
+    );
+
+    assert!(model.takes_text(), "as after an invalid input");
+    press(&mut model, KeyCode::Char('e'));
+    assert_eq!(model.connect.company.text(), "sandboxe");
+}
+
+#[test]
+fn invalid_input_lets_field_take_text() {
+    let mut model = demo_model();
+    model.connect.company.set("");
+
+    press(&mut model, KeyCode::Enter);
+
+    assert!(model.error.is_some());
+    assert!(model.takes_text());
+    press(&mut model, KeyCode::Char('i'));
+    assert_eq!(model.connect.company.text(), "i");
+    assert!(model.overlay.is_none());
+}

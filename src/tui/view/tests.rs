@@ -6,7 +6,7 @@ use ratatui::Terminal;
 use super::view;
 use crate::provision::Outcome;
 use crate::tui::fixtures::*;
-use crate::tui::model::{KeyringOutcome, Model, RequestKind, Step};
+use crate::tui::model::{ErrorReport, KeyringOutcome, Model, RequestKind, Step};
 
 /// Renders the model at 80x24 and returns the screen as lines of text.
 fn render(model: &Model) -> String {
@@ -429,4 +429,36 @@ fn click_map_finds_checklist_lines() {
         clicks.target_at(column, row),
         Some(ClickTarget::Row(model.tools.len()))
     );
+}
+
+#[test]
+fn error_hint_names_esc_while_typing() {
+    let mut model = model_at(Step::Connect);
+    model.error = Some(ErrorReport::invalid_input(
+        "use the client ID registered at developer.connectwise.com/ClientID",
+    ));
+    model.left_field = false;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    let screen = render(&model);
+
+    assert_shows(
+        &screen,
+        "developer.connectwise.com/ClientID. Press Esc, then i,",
+    );
+}
+
+#[test]
+fn error_hint_offers_i_between_commands() {
+    let mut model = model_at(Step::Connect);
+    model.error = Some(ErrorReport::invalid_input(
+        "plain HTTP is refused; use https://",
+    ));
+    model.left_field = true;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "use https://. Press i for");
 }
