@@ -581,11 +581,30 @@ pub fn summary_keyring_stored(account: &str) -> String {
     format!("Key pair stored in the OS keyring as {account}")
 }
 
-pub const SUMMARY_KEYRING_MEMORY: &str =
-    "Key pair not stored: it exists only in this program's memory and is gone when it exits";
-
 pub fn todo_register(tool_name: &str) -> String {
     format!("Enter the keys in the registration form of {tool_name} (step 4 lists them).")
+}
+
+pub fn todo_register_unsaved(tool_name: &str) -> String {
+    format!(
+        "Enter the keys in the registration form of {tool_name}, or store them with s in step 4, \
+         before you exit: the key pair is not stored and exists only in this program's memory."
+    )
+}
+
+pub fn todo_register_from_keyring(tool_name: &str, account: &str) -> String {
+    format!(
+        "Enter the keys in the registration form of {tool_name}: the pair is in the OS keyring \
+         as {account}."
+    )
+}
+
+pub fn todo_replace_lost_key(tool_name: &str, description: &str) -> String {
+    format!(
+        "The key pair of {tool_name} was neither stored nor sent, so it is gone: run the wizard \
+         again to create a new key, and delete the unused key with the description \
+         \"{description}\" in the web UI."
+    )
 }
 
 pub fn todo_delete_old_key(description: &str, identifier: &str) -> String {

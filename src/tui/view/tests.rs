@@ -239,8 +239,8 @@ fn summary_screen_lists_results() {
     );
     assert_shows(&screen, "API member V360API");
     assert_shows(&screen, "API key for Email reConnector: accepted");
-    assert_shows(&screen, "Key pair not stored");
     assert_shows(&screen, "Left to do:");
+    assert_shows(&screen, "the key pair is not stored");
     assert_shows(&screen, "[x] 4 Registration");
     assert_hides(&screen, TOOL_PRIVATE_KEY);
 }
@@ -461,4 +461,37 @@ fn error_hint_offers_i_between_commands() {
     let screen = render(&model);
 
     assert_shows(&screen, "use https://. Press i for");
+}
+
+#[test]
+fn summary_lists_lost_key_of_earlier_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    model.finished_tools.push(crate::tui::model::FinishedTool {
+        tool: model.tools[0].clone(),
+        key: crate::tui::model::VerifiedKey {
+            status: key_status(false, true),
+            pair: tool_pair(),
+            route: crate::tui::model::KeyRoute::Durable,
+            expiration: None,
+        },
+        registration: crate::tui::model::RegistrationState::default(),
+    });
+    model.step = Step::Summary;
+
+    let screen = render_at(&model, 120, 40);
+
+    assert_shows(
+        &screen,
+        "The key pair of Email reConnector was neither stored nor sent, so it is gone",
+    );
+    assert_hides(
+        &screen,
+        "Enter the keys in the registration form of Email reConnector",
+    );
+    let verified = screen
+        .split("Verified:")
+        .nth(1)
+        .and_then(|rest| rest.split("Left to do:").next())
+        .unwrap_or_default();
+    assert!(!verified.contains("not stored"), "{screen}");
 }
