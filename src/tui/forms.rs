@@ -51,6 +51,9 @@ pub struct ConnectForm {
     pub dirty: bool,
     /// Set when an edit dropped a working connection, so the Connect screen requests a new one.
     pub reconnect_needed: bool,
+    /// The row of the last paste and what cleaning removed from it, shown beside the row until
+    /// the next edit.
+    pub paste_feedback: Option<(ConnectRow, String)>,
 }
 
 impl Default for ConnectForm {
@@ -66,6 +69,7 @@ impl Default for ConnectForm {
             editing: false,
             dirty: true,
             reconnect_needed: false,
+            paste_feedback: None,
         }
     }
 }

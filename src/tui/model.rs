@@ -488,7 +488,7 @@ impl Model {
     }
 
     /// Returns whether typed characters go into the selected text field rather than acting as
-    /// command keys: while editing, and on a selected text field until Esc leaves it.
+    /// command keys: while editing, and on a selected text field unless Esc or Enter left it.
     pub fn takes_text(&self) -> bool {
         self.is_editing() || (!self.left_field && self.selected_row_is_text())
     }

@@ -485,6 +485,7 @@ fn focused_field(model: &mut Model) -> Option<&mut TextField> {
                 return None;
             }
             model.forget_connection();
+            model.connect.paste_feedback = None;
             let row = model.connect.selected_row();
             model.connect.field_mut(row)
         }
@@ -623,6 +624,10 @@ pub(super) fn on_paste(model: &mut Model, text: &str) {
     actions::revalidate(model);
 }
 
+/// Puts a paste into the selected Connect row. No value of this screen contains whitespace or
+/// invisible characters, so every text row is cleaned as a key is: a key field takes the whole
+/// paste, the other fields its first non-empty line. The notice and the row itself say what
+/// cleaning removed.
 fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
     if keeps_finished_keys(model) {
         return;
@@ -630,29 +635,34 @@ fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
     model.forget_connection();
     let form = &mut model.connect;
     let row = form.selected_row();
-    match row {
+    let pasted = match row {
         ConnectRow::Site => {
             form.set_site(first_line);
             if form.site_choice == SITE_CUSTOM {
                 form.select_row(ConnectRow::CustomUrl);
             }
+            form.paste_feedback = None;
+            return;
         }
-        ConnectRow::PublicKey | ConnectRow::PrivateKey => {
-            let cleaned = clean_key(text);
-            if let Some(field) = form.field_mut(row) {
-                field.set(cleaned.value.expose_secret());
-            }
-            model.notice = Some(strings::pasted(
-                strings::connect_row_label(row),
-                &cleaned.removed,
-            ));
-        }
-        ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => {
-            if let Some(field) = form.field_mut(row) {
-                field.set(first_line);
-            }
-        }
+        ConnectRow::PublicKey | ConnectRow::PrivateKey => text,
+        ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => text
+            .lines()
+            .find(|line| !clean_key(line).value.expose_secret().is_empty())
+            .unwrap_or(""),
+    };
+    let cleaned = clean_key(pasted);
+    if let Some(field) = form.field_mut(row) {
+        field.set(cleaned.value.expose_secret());
     }
+    let feedback = cleaned
+        .removed
+        .describe()
+        .unwrap_or_else(|| strings::PASTE_CLEAN.into());
+    form.paste_feedback = Some((row, feedback));
+    model.notice = Some(strings::pasted(
+        strings::connect_row_label(row),
+        &cleaned.removed,
+    ));
 }
 
 fn paste_key(model: &mut Model, text: &str) {

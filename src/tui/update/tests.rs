@@ -2065,3 +2065,49 @@ fn invalid_input_lets_field_take_text() {
     assert_eq!(model.connect.company.text(), "i");
     assert!(model.overlay.is_none());
 }
+
+#[test]
+fn connect_paste_reports_what_was_removed() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    paste(
+        &mut model,
+        " 0f8fad5b-d9cb-469f-a165-\u{200B}70867728950e \n",
+    );
+
+    assert_eq!(
+        model.connect.client_id.text(),
+        "0f8fad5b-d9cb-469f-a165-70867728950e"
+    );
+    let notice = model.notice.clone().unwrap_or_default();
+    assert_eq!(
+        notice,
+        "Client ID pasted: removed 2 spaces and a zero-width character."
+    );
+    let feedback = model.connect.paste_feedback.clone();
+    assert_eq!(
+        feedback,
+        Some((
+            crate::tui::model::ConnectRow::ClientId,
+            "removed 2 spaces and a zero-width character".to_owned()
+        ))
+    );
+}
+
+#[test]
+fn connect_edit_clears_paste_feedback() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    paste(&mut model, "sandbox ");
+    assert!(model.connect.paste_feedback.is_some());
+
+    press(&mut model, KeyCode::Backspace);
+
+    assert!(model.connect.paste_feedback.is_none());
+    assert_eq!(model.connect.company.text(), "sandbo");
+}

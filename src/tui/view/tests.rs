@@ -495,3 +495,33 @@ fn summary_lists_lost_key_of_earlier_tool() {
         .unwrap_or_default();
     assert!(!verified.contains("not stored"), "{screen}");
 }
+
+#[test]
+fn connect_screen_shows_paste_feedback() {
+    let mut model = demo_model();
+    model.connect.paste_feedback = Some((
+        crate::tui::model::ConnectRow::PublicKey,
+        "removed a zero-width character".into(),
+    ));
+
+    let screen = render(&model);
+
+    let row = screen
+        .lines()
+        .find(|line| line.contains("Public key"))
+        .unwrap_or_default();
+    assert!(row.contains("removed a zero-width character"), "{screen}");
+}
+
+#[test]
+fn newer_error_replaces_reconnect_line() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model.forget_connection();
+    model.error = Some(report("could not reach the site"));
+
+    let screen = render(&model);
+
+    assert_hides(&screen, "The connection settings changed");
+    assert_shows(&screen, "Could not reach the site.");
+}
