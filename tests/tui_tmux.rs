@@ -256,6 +256,14 @@ fn demo_reaches_summary() {
 
     let screen = tmux.wait_for("(press v to show)");
     assert!(screen.contains("[x] 3 API key"), "{screen}");
+    let site_row = screen
+        .lines()
+        .find(|line| line.trim_start_matches(['>', ' ']).starts_with("Site "))
+        .unwrap_or_default();
+    assert!(
+        site_row.contains("http://127.0.0.1:"),
+        "step 4 shows the site as entered: {site_row:?}"
+    );
     tmux.send(&["v"]);
     let screen = tmux.wait_for("(shown: press v to hide)");
     let shown_line = screen

@@ -157,8 +157,11 @@ pub struct ConnectionInfo {
     /// The id of the connect request; commands name the session by it.
     pub session_id: super::model::RequestId,
     /// The web host of the site, with the port when it is not the scheme's default, as the
-    /// registration form and the keyring account use it.
+    /// keyring account names it.
     pub site_host: String,
+    /// The site's web address with its scheme, such as `https://na.myconnectwise.net` or
+    /// `http://127.0.0.1:8080`: the `site` field that step 4 shows, copies and sends.
+    pub site_url: String,
     pub company_id: String,
     pub client_id: String,
     pub company_name: String,

@@ -998,6 +998,10 @@ fn send_posts_manifest_fields() {
     assert_eq!(fields.key.public_key, TOOL_PUBLIC_KEY);
     assert_eq!(fields.member_identifier, "V360API");
     assert_eq!(fields.company_id, "sandbox");
+    assert_eq!(
+        fields.site, "http://127.0.0.1",
+        "the site as step 4 shows it"
+    );
 }
 
 #[test]
@@ -2110,4 +2114,17 @@ fn connect_edit_clears_paste_feedback() {
 
     assert!(model.connect.paste_feedback.is_none());
     assert_eq!(model.connect.company.text(), "sandbo");
+}
+
+#[test]
+fn copied_site_keeps_scheme() {
+    let mut model = model_at(Step::Registration);
+    model.registration.selected = 0;
+
+    let command = press(&mut model, KeyCode::Char('c'));
+
+    let Some(Command::Clipboard(ClipboardCommand::Copy(text))) = command else {
+        panic!("expected a copy, got {command:?}");
+    };
+    assert_eq!(text.expose_secret(), "http://127.0.0.1");
 }
