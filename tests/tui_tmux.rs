@@ -256,6 +256,14 @@ fn demo_reaches_summary() {
 
     let screen = tmux.wait_for("(press v to show)");
     assert!(screen.contains("[x] 3 API key"), "{screen}");
+    let site_row = screen
+        .lines()
+        .find(|line| line.trim_start_matches(['>', ' ']).starts_with("Site "))
+        .unwrap_or_default();
+    assert!(
+        site_row.contains("http://127.0.0.1:"),
+        "step 4 shows the site as entered: {site_row:?}"
+    );
     tmux.send(&["v"]);
     let screen = tmux.wait_for("(shown: press v to hide)");
     let shown_line = screen
@@ -299,6 +307,64 @@ fn demo_reaches_summary() {
         !scrollback.contains(&tool_private_key),
         "tool key left on the terminal"
     );
+}
+
+#[test]
+fn wizard_without_terminal_exits_two() {
+    let home = tempfile::tempdir().expect("temporary home");
+    let output = Command::new(BINARY)
+        .arg("--demo")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("v360-setup runs");
+
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "stdout: {:?}", output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the wizard needs an interactive terminal"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("v360-setup apply"), "{stderr}");
+}
+
+#[test]
+fn wizard_with_stdout_to_file_exits_two() {
+    require_tmux();
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let stdout_file = folder.path().join("stdout");
+    let command = format!("{BINARY} --demo > {}", stdout_file.display());
+    let tmux = Tmux::start(&command, &[]);
+
+    let screen = tmux.wait_for("EXITED:");
+    assert!(screen.contains("EXITED:2"), "{screen}");
+    assert!(
+        screen.contains("the wizard needs an interactive terminal"),
+        "{screen}"
+    );
+    let written = std::fs::read(&stdout_file).expect("stdout file exists");
+    assert!(written.is_empty(), "escape codes on stdout: {written:?}");
+}
+
+#[test]
+fn esc_on_connect_asks_before_quitting() {
+    require_tmux();
+    let tmux = Tmux::start(&format!("{BINARY} --demo"), &[]);
+    tmux.wait_for("press Enter to connect");
+
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Quit now?");
+    tmux.send(&["n"]);
+    let screen = tmux.wait_for("Cancelled.");
+    assert!(screen.contains("Connect to ConnectWise Manage"), "{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Quit now?");
+    tmux.send(&["y"]);
+
+    assert_terminal_restored(&tmux, "EXITED:0");
 }
 
 #[test]
@@ -726,8 +792,11 @@ fn wrong_key_rejected() {
     tmux.paste("WrongPrivate1234");
     tmux.send(&["Enter"]);
     let screen = tmux.wait_for("ConnectWise rejected the tool key");
-    assert!(screen.contains("Press i for details."), "{screen}");
+    // The key field takes typed text again, so `i` alone would be typed.
+    assert!(screen.contains("Press Esc, then i, for"), "{screen}");
     assert!(!screen.contains("WrongPrivate1234"), "{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("Press i for details.");
     tmux.send(&["i"]);
     tmux.wait_for("Error details");
     tmux.send(&["Escape"]);
@@ -744,10 +813,23 @@ fn resize_below_minimum_and_back() {
     tmux.run(&["resize-window", "-t", SESSION, "-x", "70", "-y", "20"]);
     let screen = tmux.wait_for("needs at least 80x24");
     assert!(screen.contains("This window is 70x20"), "{screen}");
+    // Enter would connect on the hidden screen.
+    tmux.send(&["Enter"]);
+    // A second resize after the keys, so they have been read when its message shows.
+    tmux.run(&["resize-window", "-t", SESSION, "-x", "75", "-y", "20"]);
+    tmux.wait_for("This window is 75x20");
     tmux.run(&["resize-window", "-t", SESSION, "-x", "80", "-y", "24"]);
     let screen = tmux.wait_for("press Enter to connect");
     assert!(!screen.contains("needs at least"), "{screen}");
     assert!(screen.contains("Client ID"), "{screen}");
+    assert!(
+        !screen.contains("Connected"),
+        "a hidden Enter connected:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Connecting"),
+        "a hidden Enter connected:\n{screen}"
+    );
 
     tmux.send(&["C-c"]);
     assert_terminal_restored(&tmux, "EXITED:130");
@@ -764,6 +846,43 @@ fn ctrl_c_during_request_restores_terminal() {
     tmux.wait_for("Connecting to ConnectWise");
     tmux.send(&["C-c"]);
 
+    assert_terminal_restored(&tmux, "EXITED:130");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_during_connect_needs_reconnect() {
+    require_tmux();
+    let sandbox = SandboxProcess::start(&["--latency-ms", "300"]);
+    let company = sandbox.field("company_id");
+    let tmux = start_wizard(&sandbox);
+    tmux.wait_for("Connect to ConnectWise Manage");
+
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Connecting to ConnectWise");
+    // Site, Custom URL, Company ID. After Enter letters are commands, so `e` starts typing.
+    tmux.send(&["Down", "Down", "e", "z", "z"]);
+    let screen = tmux.wait_for("The connection settings changed");
+    assert_eq!(field_value(&screen, "Company ID"), format!("{company}zz"));
+
+    // The old request ends on the sandbox; its reply must not connect the wizard.
+    let mut count = sandbox.api_request_count().await;
+    let deadline = Instant::now() + WAIT_LIMIT;
+    loop {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let now = sandbox.api_request_count().await;
+        if now == count || Instant::now() >= deadline {
+            break;
+        }
+        count = now;
+    }
+    let screen = tmux.screen();
+    assert!(!screen.contains("[ok] Connected"), "{screen}");
+    assert!(
+        screen.contains("Connect to ConnectWise Manage"),
+        "left the Connect screen:\n{screen}"
+    );
+
+    tmux.send(&["C-c"]);
     assert_terminal_restored(&tmux, "EXITED:130");
 }
 
@@ -880,10 +999,16 @@ fn demo_choice_two_sets_up_each_tool() {
         "API key for Email reConnector: accepted live as V360APIERC",
         "API key for Ticket Tool: accepted live as V360APITT",
         "registration form of Ticket Tool",
+        // Its step 4 cannot be opened again, so the summary says the pair is gone.
+        "Email reConnector was neither stored nor sent",
     ] {
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
     assert!(!screen.contains("Delete the old key"), "{screen}");
+    assert!(
+        !screen.contains("registration form of Email reConnector"),
+        "{screen}"
+    );
     tmux.send(&["q"]);
     tmux.wait_for("Quit anyway? y/n");
     tmux.send(&["y"]);

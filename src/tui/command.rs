@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use super::error::ErrorReport;
 use super::message::Msg;
 use super::model::{ConnectionInfo, RequestId};
-use crate::cwm::site::web_host;
+use crate::cwm::site::site_label;
 use crate::cwm::{ClientOptions, Credentials};
 use crate::handoff::registration::{self, RegistrationFields};
 use crate::provision::{MemberSpec, ProvisionError, RoleSummary, Session, Target};
@@ -415,12 +415,10 @@ async fn connect(
     };
 
     let site = session.client().site();
-    let site_host = match site.port() {
-        Some(port) => format!("{}:{port}", web_host(site)),
-        None => web_host(site),
-    };
+    let site_host = site_label(site);
     let info = ConnectionInfo {
         session_id: request_id,
+        site_url: format!("{}://{site_host}", site.scheme()),
         site_host,
         company_id,
         client_id,

@@ -97,6 +97,7 @@ pub fn connection(session_id: RequestId) -> ConnectionInfo {
     ConnectionInfo {
         session_id,
         site_host: "127.0.0.1".into(),
+        site_url: "http://127.0.0.1".into(),
         company_id: "sandbox".into(),
         client_id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
         company_name: "Sandbox Demo Company".into(),

@@ -51,6 +51,9 @@ pub struct ConnectForm {
     pub dirty: bool,
     /// Set when an edit dropped a working connection, so the Connect screen requests a new one.
     pub reconnect_needed: bool,
+    /// The row of the last paste and what cleaning removed from it, shown beside the row until
+    /// the next edit.
+    pub paste_feedback: Option<(ConnectRow, String)>,
 }
 
 impl Default for ConnectForm {
@@ -66,6 +69,7 @@ impl Default for ConnectForm {
             editing: false,
             dirty: true,
             reconnect_needed: false,
+            paste_feedback: None,
         }
     }
 }
@@ -153,8 +157,11 @@ pub struct ConnectionInfo {
     /// The id of the connect request; commands name the session by it.
     pub session_id: super::model::RequestId,
     /// The web host of the site, with the port when it is not the scheme's default, as the
-    /// registration form and the keyring account use it.
+    /// keyring account names it.
     pub site_host: String,
+    /// The site's web address with its scheme, such as `https://na.myconnectwise.net` or
+    /// `http://127.0.0.1:8080`: the `site` field that step 4 shows, copies and sends.
+    pub site_url: String,
     pub company_id: String,
     pub client_id: String,
     pub company_name: String,

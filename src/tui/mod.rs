@@ -30,6 +30,7 @@ pub mod view;
 pub mod fixtures;
 
 use std::fmt;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -88,10 +89,17 @@ impl fmt::Debug for WizardOptions {
 }
 
 /// Runs the wizard until the user finishes or quits, or a signal arrives, and returns the
-/// process exit code (see [`Exit::code`]).
+/// process exit code (see [`Exit::code`]). Returns the invalid-input code 2 at once when standard
+/// input or output is not a terminal.
 ///
 /// The terminal is restored before this returns, also on error.
 pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
+    // Raw mode and the alternate screen need a terminal on both ends; without one, say so
+    // before any escape sequence reaches a pipe or a file.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!("error: {}", strings::NOT_A_TERMINAL);
+        return Ok(crate::cli::Exit::InvalidInput.into());
+    }
     let tools = if options.tools.is_empty() {
         crate::requirements::manifest::builtin()
     } else {
@@ -160,6 +168,15 @@ async fn event_loop(
     let mut signals = Signals::new()?;
     let terminal_info = TerminalInfo::from_env();
     let mut clicks = view::ClickMap::default();
+    // Later sizes arrive as resize events; the first one is read here.
+    let size = terminal.size()?;
+    update::update(
+        model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
 
     loop {
         terminal.draw(|frame| clicks = view::view(model, frame))?;

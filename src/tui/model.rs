@@ -210,8 +210,8 @@ pub struct Model {
     pub notice: Option<String>,
     pub overlay: Option<Overlay>,
     pub confirm: Option<Confirm>,
-    /// Set when Esc left the selected text field, so typed letters act as commands until the
-    /// selection or the step changes or `e` is pressed.
+    /// Set by Esc and Enter, so typed letters act as commands, also on other rows, until `e`,
+    /// Ctrl-U, a click on a row, an error or a new step lets the selected text field take them.
     pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,
@@ -224,6 +224,9 @@ pub struct Model {
     pub spinner: usize,
     /// Set when the wizard should end; the event loop then restores the terminal and exits.
     pub exit: Option<Exit>,
+    /// Set while the window is smaller than the layout needs. The view then shows only a
+    /// request for a larger window, so every key but Ctrl-C is ignored.
+    pub too_small: bool,
 }
 
 impl Model {
@@ -268,6 +271,7 @@ impl Model {
             ticks: 0,
             spinner: 0,
             exit: None,
+            too_small: false,
         };
         model.merge_requirements();
         Ok(model)
@@ -439,11 +443,19 @@ impl Model {
         }
     }
 
-    /// Forgets the connection, the request in flight and every result that came through the
-    /// connection, after a connection field changed: they may belong to another site, company
-    /// or administrator.
+    /// Forgets the connection, the request in flight (also a connect request that has not
+    /// replied yet) and every result that came through the connection, after a connection field
+    /// changed: they may belong to another site, company or administrator.
     pub fn forget_connection(&mut self) {
         self.connect.dirty = true;
+        // A connect request in flight was built from the old values, so its reply is dropped.
+        if self
+            .pending
+            .is_some_and(|pending| pending.kind == RequestKind::Connect)
+        {
+            self.pending = None;
+            self.connect.reconnect_needed = true;
+        }
         if self.connection.take().is_none() {
             return;
         }
@@ -476,7 +488,7 @@ impl Model {
     }
 
     /// Returns whether typed characters go into the selected text field rather than acting as
-    /// command keys: while editing, and on a selected text field until Esc leaves it.
+    /// command keys: while editing, and on a selected text field unless Esc or Enter left it.
     pub fn takes_text(&self) -> bool {
         self.is_editing() || (!self.left_field && self.selected_row_is_text())
     }

@@ -4,6 +4,9 @@ use super::forms::{ConnectRow, KeyRoute, MemberLayout, MemberRow, RegistrationFi
 use super::model::{RequestKind, Step};
 use crate::secrets::paste::Removed;
 
+pub const NOT_A_TERMINAL: &str = "the wizard needs an interactive terminal, but standard \
+    input or output is not one; for scripts use v360-setup apply (see v360-setup --help)";
+
 pub const APP_TITLE: &str = "v360-setup: ConnectWise API access for Visionary 360 tools";
 pub const DEMO_BADGE: &str = "DEMO: built-in ConnectWise sandbox, no real site is touched";
 
@@ -89,6 +92,8 @@ pub fn stopped_waiting(kind: RequestKind) -> String {
 
 pub const ERROR_PREFIX: &str = "Error: ";
 pub const ERROR_DETAILS_HINT: &str = "Press i for details.";
+/// The details hint while the selected field takes typed text, where `i` would be typed.
+pub const ERROR_DETAILS_HINT_TYPING: &str = "Press Esc, then i, for details.";
 pub const ERROR_DETAILS_TITLE: &str = "Error details";
 pub const NO_ERROR_DETAILS: &str = "No error to show details of.";
 pub const OVERLAY_CLOSE: &str = "Press any key to close.";
@@ -154,7 +159,7 @@ pub const HELP: &[(&str, &str)] = &[
     ),
     (
         "e",
-        "edit the field; a selected field takes typed text until Esc",
+        "edit the field; after Esc or Enter, letters are commands",
     ),
     (
         "Space",
@@ -168,12 +173,13 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "stop waiting for a request, close, or quit"),
     (
         "q / Ctrl-C",
-        "quit (q asks first in steps 1 to 4) / quit at once",
+        "quit (q asks first, except on the summary) / quit at once",
     ),
     (
         "Editing",
         "←/→ Home End move the cursor; Backspace, Delete erase",
     ),
+    ("Ctrl-U", "empty the selected field, also while typing"),
     (
         "Paste",
         "fills the selected field; keys are cleaned of spaces",
@@ -204,6 +210,7 @@ pub const HELP: &[(&str, &str)] = &[
 // Pickers and pastes.
 pub const PICKER_NO_MATCH: &str = "Nothing matches the filter: Backspace shortens it.";
 pub const SPACE_NOTHING: &str = "Space chooses or toggles; this row has nothing to choose.";
+pub const CLEAR_NOTHING: &str = "Ctrl-U empties a text field; select one with ↑/↓ first.";
 pub const REVEAL_NOTHING: &str = "v shows a key field; select one with ↑/↓ first.";
 pub const PASTE_CLEAN: &str = "pasted, nothing to remove";
 pub const PASTE_NOWHERE: &str = "Select a text field with ↑/↓ before pasting.";
@@ -227,8 +234,9 @@ pub const SITE_CUSTOM_LABEL: &str = "Custom URL (on-premise server)";
 pub const CONNECT_INTRO: &str =
     "Your own API key (My Account > API Keys) and the integration's client ID.";
 pub const CONNECT_DEMO: &str = "Filled in from the built-in sandbox: press Enter to connect.";
-pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the earlier \
-    connection and the steps after it were dropped: press Enter to connect again.";
+pub const CONNECTION_CHANGED: &str = "The connection settings changed, so the connection \
+    made or in progress with the old settings was dropped, and the steps after it. Press Enter to \
+    connect again.";
 pub const CONNECT_NEXT: &str = "Press Enter or → to continue to 1 Security role.";
 
 pub fn connect_row_label(row: ConnectRow) -> &'static str {
@@ -573,11 +581,30 @@ pub fn summary_keyring_stored(account: &str) -> String {
     format!("Key pair stored in the OS keyring as {account}")
 }
 
-pub const SUMMARY_KEYRING_MEMORY: &str =
-    "Key pair not stored: it exists only in this program's memory and is gone when it exits";
-
 pub fn todo_register(tool_name: &str) -> String {
     format!("Enter the keys in the registration form of {tool_name} (step 4 lists them).")
+}
+
+pub fn todo_register_unsaved(tool_name: &str) -> String {
+    format!(
+        "Enter the keys in the registration form of {tool_name}, or store them with s in step 4, \
+         before you exit: the key pair is not stored and exists only in this program's memory."
+    )
+}
+
+pub fn todo_register_from_keyring(tool_name: &str, account: &str) -> String {
+    format!(
+        "Enter the keys in the registration form of {tool_name}: the pair is in the OS keyring \
+         as {account}."
+    )
+}
+
+pub fn todo_replace_lost_key(tool_name: &str, description: &str) -> String {
+    format!(
+        "The key pair of {tool_name} was neither stored nor sent, so it is gone: run the wizard \
+         again to create a new key, and delete the unused key with the description \
+         \"{description}\" in the web UI."
+    )
 }
 
 pub fn todo_delete_old_key(description: &str, identifier: &str) -> String {

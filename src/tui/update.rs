@@ -16,6 +16,7 @@ use super::model::{
     VerifiedKey,
 };
 use super::strings;
+use super::view::{MIN_HEIGHT, MIN_WIDTH};
 use crate::provision::Outcome;
 
 /// Ticks per second; the event loop sends one tick every 100 ms.
@@ -27,13 +28,18 @@ pub const CLEAR_AFTER_SECONDS: u64 = 30;
 /// Applies `msg` to `model` and returns the command to perform, if any.
 pub fn update(model: &mut Model, msg: Msg) -> Option<Command> {
     match msg {
+        Msg::Key(key) if model.too_small => keys::on_key_too_small(model, key),
         Msg::Key(key) => keys::on_key(model, key),
+        Msg::Click(_) | Msg::Paste(_) if model.too_small => None,
         Msg::Click(target) => keys::on_click(model, target),
         Msg::Paste(text) => {
             keys::on_paste(model, text.expose_secret());
             None
         }
-        Msg::Resize { .. } => None,
+        Msg::Resize { width, height } => {
+            model.too_small = width < MIN_WIDTH || height < MIN_HEIGHT;
+            None
+        }
         Msg::Tick => on_tick(model),
         Msg::Signal(signal) => {
             model.exit = Some(match signal {
@@ -262,7 +268,10 @@ fn on_role_status(model: &mut Model, kind: RequestKind, status: crate::provision
     model.role.status = Some(status);
 }
 
+/// Shows a failed request's error. The selected text field then takes typed text, as after an
+/// invalid input, so letters typed to fix a value are never taken as commands.
 fn show_error(model: &mut Model, error: ErrorReport) -> Option<Command> {
+    model.left_field = false;
     model.error = Some(error);
     model.notice = None;
     None

@@ -81,10 +81,17 @@ fn key_format(label: &str, text: &str, half: KeyHalf) -> Result<(), String> {
             "{label}: character {position} is not a letter or digit, and ConnectWise keys \
              contain only letters and digits. Copy the key again from the web UI"
         )),
-        Err(KeyFormatError::WrongLength { length, .. }) => Err(format!(
-            "{label} has {length} characters, but ConnectWise keys have {KEY_LENGTH}. Copy the \
-             whole key again from the web UI"
-        )),
+        Err(KeyFormatError::WrongLength { length, .. }) => {
+            let characters = if length == 1 {
+                "character"
+            } else {
+                "characters"
+            };
+            Err(format!(
+                "{label} has {length} {characters}, but ConnectWise keys have {KEY_LENGTH}. Copy \
+                 the whole key again from the web UI"
+            ))
+        }
         Err(error) => Err(sentence(&error.to_string())),
     }
 }
@@ -116,6 +123,14 @@ mod tests {
         form.client_id.set("not-a-guid");
         let error = connect_row(&form, ConnectRow::ClientId, true).expect_err("not a GUID");
         assert!(error.contains("GUID"), "{error}");
+    }
+
+    #[test]
+    fn one_character_key_is_singular() {
+        let error = key_half("Public key", KeyHalf::Public, "a", true).expect_err("too short");
+        assert!(error.starts_with("Public key has 1 character,"), "{error}");
+        let error = key_half("Public key", KeyHalf::Public, "ab", true).expect_err("too short");
+        assert!(error.starts_with("Public key has 2 characters,"), "{error}");
     }
 
     #[test]

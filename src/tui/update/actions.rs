@@ -590,7 +590,7 @@ pub(super) fn send_registration(model: &mut Model) -> Option<Command> {
         return None;
     };
     let fields = RegistrationFields {
-        site: connection.site_host.clone(),
+        site: connection.site_url.clone(),
         company_id: connection.company_id.clone(),
         key: verified.pair.clone(),
         client_id: connection.client_id.clone(),
@@ -613,7 +613,7 @@ pub(super) fn registration_value(model: &Model, field: RegistrationField) -> Opt
     let connection = model.connection.as_ref()?;
     let verified = model.key.result.as_ref()?;
     let value = match field {
-        RegistrationField::Site => connection.site_host.clone(),
+        RegistrationField::Site => connection.site_url.clone(),
         RegistrationField::Company => connection.company_id.clone(),
         RegistrationField::PublicKey => verified.pair.public_key.clone(),
         RegistrationField::PrivateKey => verified.pair.private_key.expose_secret().to_owned(),

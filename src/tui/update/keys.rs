@@ -17,6 +17,16 @@ use crate::tui::model::{
 };
 use crate::tui::strings;
 
+/// Handles a key while the window is too small to show the screen: only Ctrl-C, which the
+/// message names, acts, so no key changes what the user cannot see.
+pub(super) fn on_key_too_small(model: &mut Model, key: KeyEvent) -> Option<Command> {
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    if control && matches!(key.code, KeyCode::Char('c' | 'C')) {
+        model.exit = Some(Exit::Interrupted);
+    }
+    None
+}
+
 pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
     let control = key.modifiers.contains(KeyModifiers::CONTROL);
     if control && matches!(key.code, KeyCode::Char('c' | 'C')) {
@@ -46,6 +56,11 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Option<Command> {
             Step::Registration => model.registration.revealed = !model.registration.revealed,
             _ => toggle_field_reveal(model),
         }
+        return None;
+    }
+    // Ctrl-U cannot be text either, so it empties the selected field in every mode.
+    if control && matches!(key.code, KeyCode::Char('u' | 'U')) {
+        clear_selected_field(model);
         return None;
     }
     if model.is_editing() {
@@ -144,6 +159,8 @@ pub(super) fn on_click(model: &mut Model, target: ClickTarget) -> Option<Command
                 let delta = isize::try_from(index).unwrap_or(isize::MAX)
                     - isize::try_from(selected).unwrap_or(isize::MAX);
                 move_selection(model, delta);
+                // A click on a text field points at where to type.
+                model.left_field = false;
             }
             None
         }
@@ -279,9 +296,10 @@ pub(super) fn ask_to_quit(model: &mut Model) {
         return;
     }
     match model.step {
-        Step::Connect => model.exit = Some(Exit::Quit),
         Step::Summary => model.exit = Some(Exit::Finished),
-        Step::Role | Step::Member | Step::Key | Step::Registration => {
+        // The Connect screen asks too: a second Esc meant to leave a field would otherwise
+        // drop what was typed there.
+        Step::Connect | Step::Role | Step::Member | Step::Key | Step::Registration => {
             model.confirm = Some(Confirm::Quit);
             model.notice = Some(strings::CONFIRM_QUIT.into());
         }
@@ -467,6 +485,7 @@ fn focused_field(model: &mut Model) -> Option<&mut TextField> {
                 return None;
             }
             model.forget_connection();
+            model.connect.paste_feedback = None;
             let row = model.connect.selected_row();
             model.connect.field_mut(row)
         }
@@ -492,6 +511,25 @@ fn focused_field(model: &mut Model) -> Option<&mut TextField> {
         }
         Step::Registration | Step::Summary => None,
     }
+}
+
+/// Empties the selected text field and starts editing it, so the next letters type the new
+/// value.
+fn clear_selected_field(model: &mut Model) {
+    if !model.selected_row_is_text() {
+        model.notice = Some(strings::CLEAR_NOTHING.into());
+        return;
+    }
+    if model.step == Step::Key {
+        model.key.paste_feedback = [None, None];
+    }
+    let Some(field) = focused_field(model) else {
+        return;
+    };
+    field.set("");
+    model.start_editing_selected();
+    model.left_field = false;
+    actions::revalidate(model);
 }
 
 /// Applies a key press to the text field being edited.
@@ -586,6 +624,10 @@ pub(super) fn on_paste(model: &mut Model, text: &str) {
     actions::revalidate(model);
 }
 
+/// Puts a paste into the selected Connect row. No value of this screen contains whitespace or
+/// invisible characters, so every text row is cleaned as a key is: a key field takes the whole
+/// paste, the other fields its first non-empty line. The notice and the row itself say what
+/// cleaning removed.
 fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
     if keeps_finished_keys(model) {
         return;
@@ -593,29 +635,34 @@ fn paste_connect(model: &mut Model, text: &str, first_line: &str) {
     model.forget_connection();
     let form = &mut model.connect;
     let row = form.selected_row();
-    match row {
+    let pasted = match row {
         ConnectRow::Site => {
             form.set_site(first_line);
             if form.site_choice == SITE_CUSTOM {
                 form.select_row(ConnectRow::CustomUrl);
             }
+            form.paste_feedback = None;
+            return;
         }
-        ConnectRow::PublicKey | ConnectRow::PrivateKey => {
-            let cleaned = clean_key(text);
-            if let Some(field) = form.field_mut(row) {
-                field.set(cleaned.value.expose_secret());
-            }
-            model.notice = Some(strings::pasted(
-                strings::connect_row_label(row),
-                &cleaned.removed,
-            ));
-        }
-        ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => {
-            if let Some(field) = form.field_mut(row) {
-                field.set(first_line);
-            }
-        }
+        ConnectRow::PublicKey | ConnectRow::PrivateKey => text,
+        ConnectRow::CustomUrl | ConnectRow::Company | ConnectRow::ClientId => text
+            .lines()
+            .find(|line| !clean_key(line).value.expose_secret().is_empty())
+            .unwrap_or(""),
+    };
+    let cleaned = clean_key(pasted);
+    if let Some(field) = form.field_mut(row) {
+        field.set(cleaned.value.expose_secret());
     }
+    let feedback = cleaned
+        .removed
+        .describe()
+        .unwrap_or_else(|| strings::PASTE_CLEAN.into());
+    form.paste_feedback = Some((row, feedback));
+    model.notice = Some(strings::pasted(
+        strings::connect_row_label(row),
+        &cleaned.removed,
+    ));
 }
 
 fn paste_key(model: &mut Model, text: &str) {
@@ -644,8 +691,9 @@ fn paste_key(model: &mut Model, text: &str) {
     }
 }
 
+/// Moves the selection by `delta` rows. The mode stays: after Esc or Enter the letters the
+/// footer offers still act on the new row, and while typing they still type.
 fn move_selection(model: &mut Model, delta: isize) {
-    model.left_field = false;
     let step = |index: usize, count: usize| -> usize {
         index
             .saturating_add_signed(delta)

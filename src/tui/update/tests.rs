@@ -537,7 +537,7 @@ fn q_in_field_is_typed() {
 }
 
 #[test]
-fn esc_leaves_field_then_quits() {
+fn esc_leaves_field_then_asks_to_quit() {
     let mut model = model();
     model.connect.editing = true;
 
@@ -545,8 +545,28 @@ fn esc_leaves_field_then_quits() {
     assert!(!model.connect.editing);
     assert!(model.exit.is_none());
     press(&mut model, KeyCode::Esc);
+    assert!(model.exit.is_none(), "the Connect screen asks first");
+    assert_eq!(model.confirm, Some(Confirm::Quit));
+    press(&mut model, KeyCode::Char('y'));
 
     assert_eq!(model.exit, Some(Exit::Quit));
+}
+
+#[test]
+fn esc_twice_on_connect_keeps_typed_text() {
+    let mut model = model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.connect.editing = true;
+    press(&mut model, KeyCode::Char('a'));
+
+    press(&mut model, KeyCode::Esc);
+    press(&mut model, KeyCode::Esc);
+    press(&mut model, KeyCode::Char('n'));
+
+    assert!(model.exit.is_none());
+    assert_eq!(model.connect.company.text(), "a");
 }
 
 #[test]
@@ -978,6 +998,10 @@ fn send_posts_manifest_fields() {
     assert_eq!(fields.key.public_key, TOOL_PUBLIC_KEY);
     assert_eq!(fields.member_identifier, "V360API");
     assert_eq!(fields.company_id, "sandbox");
+    assert_eq!(
+        fields.site, "http://127.0.0.1",
+        "the site as step 4 shows it"
+    );
 }
 
 #[test]
@@ -1344,6 +1368,32 @@ fn editing_connection_field_drops_pending_request() {
         model.role.status.is_none(),
         "the old session's reply is dropped"
     );
+}
+
+#[test]
+fn edit_during_connect_drops_its_reply() {
+    let mut model = demo_model();
+    press(&mut model, KeyCode::Enter);
+    let request_id = pending_id(&model);
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('z'));
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Ok(connection(request_id)),
+        },
+    );
+
+    assert!(model.pending.is_none());
+    assert!(model.connection.is_none(), "the reply used the old value");
+    assert_eq!(model.step, Step::Connect);
+    assert!(model.connect.reconnect_needed);
+    assert_eq!(model.connect.company.text(), "sandboxz");
 }
 
 #[test]
@@ -1850,4 +1900,231 @@ fn next_tool_asks_about_unsaved_key() {
     assert!(model.confirm.is_none(), "a stored key needs no question");
     assert_eq!(model.step, Step::Key);
     assert_eq!(model.finished_tools.len(), 1);
+}
+
+#[test]
+fn small_window_ignores_keys_but_ctrl_c() {
+    let mut model = model_at(Step::Registration);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 79,
+            height: 24,
+        },
+    );
+
+    assert!(
+        press(&mut model, KeyCode::Char('c')).is_none(),
+        "c copies nothing"
+    );
+    assert!(model.registration.copied.is_none());
+    assert!(press(&mut model, KeyCode::Enter).is_none());
+    assert_eq!(model.step, Step::Registration);
+    assert!(paste(&mut model, "text").is_none());
+    assert!(model.notice.is_none(), "a paste sets no notice");
+    press(&mut model, KeyCode::Char('q'));
+    assert!(model.confirm.is_none(), "q asks nothing unseen");
+
+    ctrl(&mut model, 'c');
+    assert_eq!(model.exit, Some(Exit::Interrupted));
+}
+
+#[test]
+fn keys_act_again_after_enlarging() {
+    let mut model = model_at(Step::Registration);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 80,
+            height: 23,
+        },
+    );
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+
+    let command = press(&mut model, KeyCode::Char('c'));
+
+    assert!(
+        matches!(command, Some(Command::Clipboard(ClipboardCommand::Copy(_)))),
+        "{command:?}"
+    );
+}
+
+#[test]
+fn ctrl_u_empties_selected_field() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.left_field = true;
+
+    ctrl(&mut model, 'u');
+
+    assert!(model.connect.company.is_empty());
+    assert!(model.takes_text(), "letters type the new value");
+    press(&mut model, KeyCode::Char('x'));
+    assert_eq!(model.connect.company.text(), "x");
+}
+
+#[test]
+fn ctrl_u_while_typing_forgets_connection() {
+    let mut model = model_at(Step::Registration);
+    model.step = Step::Connect;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+    model.connect.editing = true;
+
+    ctrl(&mut model, 'u');
+
+    assert!(model.connect.client_id.is_empty());
+    assert!(model.connection.is_none());
+    assert!(model.connect.reconnect_needed);
+}
+
+#[test]
+fn ctrl_u_on_picker_row_explains() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Site);
+
+    ctrl(&mut model, 'u');
+
+    assert_eq!(model.connect.site_choice, crate::tui::model::SITE_CUSTOM);
+    let notice = model.notice.clone().unwrap_or_default();
+    assert!(notice.contains("Ctrl-U empties a text field"), "{notice}");
+}
+
+#[test]
+fn down_keeps_command_mode() {
+    let mut model = model_at(Step::Key);
+    press(&mut model, KeyCode::Esc);
+    assert!(!model.takes_text());
+
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('v'));
+
+    assert!(
+        model.key.private_key.revealed,
+        "v acts as the footer offered"
+    );
+    assert!(model.key.private_key.is_empty(), "v is not typed");
+}
+
+#[test]
+fn down_keeps_typing_mode() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    model.connect.company.set("");
+    assert!(model.takes_text());
+
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('q'));
+
+    assert!(model.confirm.is_none());
+    assert!(model.connect.public_key.text().ends_with('q'));
+}
+
+#[test]
+fn request_error_lets_field_take_text() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    press(&mut model, KeyCode::Enter);
+    assert!(!model.takes_text(), "Enter makes letters commands");
+    let request_id = pending_id(&model);
+
+    update(
+        &mut model,
+        Msg::ConnectDone {
+            request_id,
+            result: Err(report("company ID \"sandbox\" is not known")),
+        },
+    );
+
+    assert!(model.takes_text(), "as after an invalid input");
+    press(&mut model, KeyCode::Char('e'));
+    assert_eq!(model.connect.company.text(), "sandboxe");
+}
+
+#[test]
+fn invalid_input_lets_field_take_text() {
+    let mut model = demo_model();
+    model.connect.company.set("");
+
+    press(&mut model, KeyCode::Enter);
+
+    assert!(model.error.is_some());
+    assert!(model.takes_text());
+    press(&mut model, KeyCode::Char('i'));
+    assert_eq!(model.connect.company.text(), "i");
+    assert!(model.overlay.is_none());
+}
+
+#[test]
+fn connect_paste_reports_what_was_removed() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    paste(
+        &mut model,
+        " 0f8fad5b-d9cb-469f-a165-\u{200B}70867728950e \n",
+    );
+
+    assert_eq!(
+        model.connect.client_id.text(),
+        "0f8fad5b-d9cb-469f-a165-70867728950e"
+    );
+    let notice = model.notice.clone().unwrap_or_default();
+    assert_eq!(
+        notice,
+        "Client ID pasted: removed 2 spaces and a zero-width character."
+    );
+    let feedback = model.connect.paste_feedback.clone();
+    assert_eq!(
+        feedback,
+        Some((
+            crate::tui::model::ConnectRow::ClientId,
+            "removed 2 spaces and a zero-width character".to_owned()
+        ))
+    );
+}
+
+#[test]
+fn connect_edit_clears_paste_feedback() {
+    let mut model = demo_model();
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::Company);
+    paste(&mut model, "sandbox ");
+    assert!(model.connect.paste_feedback.is_some());
+
+    press(&mut model, KeyCode::Backspace);
+
+    assert!(model.connect.paste_feedback.is_none());
+    assert_eq!(model.connect.company.text(), "sandbo");
+}
+
+#[test]
+fn copied_site_keeps_scheme() {
+    let mut model = model_at(Step::Registration);
+    model.registration.selected = 0;
+
+    let command = press(&mut model, KeyCode::Char('c'));
+
+    let Some(Command::Clipboard(ClipboardCommand::Copy(text))) = command else {
+        panic!("expected a copy, got {command:?}");
+    };
+    assert_eq!(text.expose_secret(), "http://127.0.0.1");
 }

@@ -1,7 +1,7 @@
 //! Step 0: the site picker, company ID, administrator key pair and client ID.
 
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
@@ -25,13 +25,23 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, click
                 };
                 choice_row(theme, label, choice.trim_end(), selected)
             }
-            Some(field) => field_row(
-                theme,
-                label,
-                field,
-                selected,
-                selected && model.takes_text(),
-            ),
+            Some(field) => {
+                let mut line = field_row(
+                    theme,
+                    label,
+                    field,
+                    selected,
+                    selected && model.takes_text(),
+                );
+                if let Some((_, feedback)) = form
+                    .paste_feedback
+                    .as_ref()
+                    .filter(|(pasted, _)| *pasted == row)
+                {
+                    line.push_span(Span::styled(format!("  {feedback}"), theme.muted));
+                }
+                line
+            }
         };
         rows.push((index, lines.len()));
         lines.push(line);
@@ -59,7 +69,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, click
         if !form.dirty {
             lines.push(Line::from(strings::CONNECT_NEXT));
         }
-    } else if form.reconnect_needed {
+    } else if form.reconnect_needed && model.error.is_none() {
+        // A newer error replaces this line, so only the current problem shows.
         lines.push(styled(
             format!("{} {}", strings::MARK_WARNING, strings::CONNECTION_CHANGED),
             theme.warning,

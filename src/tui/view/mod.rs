@@ -22,6 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::error::sentence;
 use super::message::ClickTarget;
 use super::model::{MemberLayout, Model, Step, TextField};
 use super::strings;
@@ -200,30 +201,36 @@ fn tool_line(model: &Model) -> Option<String> {
 /// Draws a question awaiting `y`, else what runs (with the spinner), else the last error,
 /// else the current notice.
 fn render_status(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let line = if let (Some(_), Some(notice)) = (model.confirm, &model.notice) {
-        Line::from(Span::styled(notice.as_str(), theme.warning))
+    let lines = if let (Some(_), Some(notice)) = (model.confirm, &model.notice) {
+        vec![Line::from(Span::styled(notice.as_str(), theme.warning))]
     } else if let Some(pending) = model.pending {
         let spinner = strings::SPINNER[model.spinner % strings::SPINNER.len()];
-        Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(format!("{spinner} "), theme.key),
             Span::raw(strings::running(pending.kind)),
             Span::styled("  Esc: stop waiting", theme.muted),
-        ])
+        ])]
     } else if let Some(error) = &model.error {
-        Line::from(vec![
+        // `i` would be typed into a field that takes text.
+        let hint = if model.takes_text() {
+            strings::ERROR_DETAILS_HINT_TYPING
+        } else {
+            strings::ERROR_DETAILS_HINT
+        };
+        vec![Line::from(vec![
             Span::styled(
                 format!("{}{}. ", strings::ERROR_PREFIX, error.title),
                 theme.error,
             ),
-            Span::raw(format!("{} ", error.message)),
-            Span::styled(strings::ERROR_DETAILS_HINT, theme.key),
-        ])
+            Span::raw(format!("{} ", sentence(&error.message))),
+            Span::styled(hint, theme.key),
+        ])]
     } else if let Some(notice) = &model.notice {
-        Line::from(Span::styled(notice.as_str(), theme.warning))
+        vec![Line::from(Span::styled(notice.as_str(), theme.warning))]
     } else {
-        Line::default()
+        Vec::new()
     };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// Builds a form row with a text field. A `>` marks the selected row, and the field being

@@ -28,7 +28,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, click
         let pair = &verified.pair;
         for (index, field) in RegistrationField::ALL.into_iter().enumerate() {
             let value = match field {
-                RegistrationField::Site => connection.site_host.clone(),
+                RegistrationField::Site => connection.site_url.clone(),
                 RegistrationField::Company => connection.company_id.clone(),
                 RegistrationField::PublicKey => pair.public_key.clone(),
                 RegistrationField::PrivateKey if state.revealed => format!(

@@ -9,7 +9,7 @@ use super::{bullet_lines, styled, Theme};
 use crate::provision::{MemberStatus, Outcome, RoleStatus};
 use crate::requirements::Manifest;
 use crate::tui::model::{
-    ChecklistOverride, KeyRoute, KeyringOutcome, Model, RegistrationState, VerifiedKey,
+    ChecklistOverride, KeyRoute, KeyringOutcome, Model, RegistrationState, SendOutcome, VerifiedKey,
 };
 use crate::tui::strings;
 
@@ -70,11 +70,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         tool: model.key_tool(),
         key: model.key.result.as_ref(),
         registration: &model.registration,
+        finished: false,
     };
     let finished_tools = model.finished_tools.iter().map(|finished| ToolResult {
         tool: &finished.tool,
         key: Some(&finished.key),
         registration: &finished.registration,
+        finished: true,
     });
     let several = !model.finished_tools.is_empty() || model.has_more_tools();
     let mut verified = Vec::new();
@@ -88,17 +90,20 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 key.status.swapped,
             ));
         }
-        let keyring = match &result.registration.keyring {
-            Some(KeyringOutcome::Stored { account }) => strings::summary_keyring_stored(account),
-            _ => strings::SUMMARY_KEYRING_MEMORY.to_owned(),
+        let stored_as = match &result.registration.keyring {
+            Some(KeyringOutcome::Stored { account }) => Some(account.as_str()),
+            _ => None,
         };
-        verified.push(if several {
-            format!("{}: {keyring}", tool.name)
-        } else {
-            keyring
-        });
+        if let Some(account) = stored_as {
+            let stored = strings::summary_keyring_stored(account);
+            verified.push(if several {
+                format!("{}: {stored}", tool.name)
+            } else {
+                stored
+            });
+        }
 
-        tool_todo.push(strings::todo_register(&tool.name));
+        tool_todo.extend(registration_todo(&result, stored_as));
         let identifier = match result.key {
             Some(key) => key.status.member_identifier.clone(),
             None => model.member_identifier(),
@@ -158,4 +163,27 @@ struct ToolResult<'a> {
     tool: &'a Manifest,
     key: Option<&'a VerifiedKey>,
     registration: &'a RegistrationState,
+    /// Set for a tool before the current one, whose step 4 cannot be opened again.
+    finished: bool,
+}
+
+/// Returns what is left to do to get a tool's key into its registration, or `None` once the
+/// registration endpoint accepted it. Only the current tool's step 4 can still be opened; an
+/// earlier tool's key is in the keyring or gone.
+fn registration_todo(result: &ToolResult, stored_as: Option<&str>) -> Option<String> {
+    let sent = matches!(
+        result.registration.sent,
+        Some(SendOutcome::Sent { status, .. }) if (200..300).contains(&status)
+    );
+    if sent {
+        return None;
+    }
+    let name = &result.tool.name;
+    let todo = match (result.finished, stored_as) {
+        (false, Some(_)) => strings::todo_register(name),
+        (false, None) => strings::todo_register_unsaved(name),
+        (true, Some(account)) => strings::todo_register_from_keyring(name, account),
+        (true, None) => strings::todo_replace_lost_key(name, result.tool.key_description()),
+    };
+    Some(todo)
 }

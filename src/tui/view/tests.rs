@@ -6,7 +6,7 @@ use ratatui::Terminal;
 use super::view;
 use crate::provision::Outcome;
 use crate::tui::fixtures::*;
-use crate::tui::model::{KeyringOutcome, Model, RequestKind, Step};
+use crate::tui::model::{ErrorReport, KeyringOutcome, Model, RequestKind, Step};
 
 /// Renders the model at 80x24 and returns the screen as lines of text.
 fn render(model: &Model) -> String {
@@ -239,8 +239,8 @@ fn summary_screen_lists_results() {
     );
     assert_shows(&screen, "API member V360API");
     assert_shows(&screen, "API key for Email reConnector: accepted");
-    assert_shows(&screen, "Key pair not stored");
     assert_shows(&screen, "Left to do:");
+    assert_shows(&screen, "the key pair is not stored");
     assert_shows(&screen, "[x] 4 Registration");
     assert_hides(&screen, TOOL_PRIVATE_KEY);
 }
@@ -351,7 +351,7 @@ fn connect_screen_asks_to_reconnect_after_edit() {
     let screen = render(&model);
 
     assert_hides(&screen, "[ok] Connected");
-    assert_shows(&screen, "press Enter to connect again");
+    assert_shows(&screen, "connect again.");
 }
 
 #[test]
@@ -429,4 +429,99 @@ fn click_map_finds_checklist_lines() {
         clicks.target_at(column, row),
         Some(ClickTarget::Row(model.tools.len()))
     );
+}
+
+#[test]
+fn error_hint_names_esc_while_typing() {
+    let mut model = model_at(Step::Connect);
+    model.error = Some(ErrorReport::invalid_input(
+        "use the client ID registered at developer.connectwise.com/ClientID",
+    ));
+    model.left_field = false;
+    model
+        .connect
+        .select_row(crate::tui::model::ConnectRow::ClientId);
+
+    let screen = render(&model);
+
+    assert_shows(
+        &screen,
+        "developer.connectwise.com/ClientID. Press Esc, then i,",
+    );
+}
+
+#[test]
+fn error_hint_offers_i_between_commands() {
+    let mut model = model_at(Step::Connect);
+    model.error = Some(ErrorReport::invalid_input(
+        "plain HTTP is refused; use https://",
+    ));
+    model.left_field = true;
+
+    let screen = render(&model);
+
+    assert_shows(&screen, "use https://. Press i for");
+}
+
+#[test]
+fn summary_lists_lost_key_of_earlier_tool() {
+    let mut model = two_tool_model(crate::tui::model::MemberLayout::PerTool);
+    model.finished_tools.push(crate::tui::model::FinishedTool {
+        tool: model.tools[0].clone(),
+        key: crate::tui::model::VerifiedKey {
+            status: key_status(false, true),
+            pair: tool_pair(),
+            route: crate::tui::model::KeyRoute::Durable,
+            expiration: None,
+        },
+        registration: crate::tui::model::RegistrationState::default(),
+    });
+    model.step = Step::Summary;
+
+    let screen = render_at(&model, 120, 40);
+
+    assert_shows(
+        &screen,
+        "The key pair of Email reConnector was neither stored nor sent, so it is gone",
+    );
+    assert_hides(
+        &screen,
+        "Enter the keys in the registration form of Email reConnector",
+    );
+    let verified = screen
+        .split("Verified:")
+        .nth(1)
+        .and_then(|rest| rest.split("Left to do:").next())
+        .unwrap_or_default();
+    assert!(!verified.contains("not stored"), "{screen}");
+}
+
+#[test]
+fn connect_screen_shows_paste_feedback() {
+    let mut model = demo_model();
+    model.connect.paste_feedback = Some((
+        crate::tui::model::ConnectRow::PublicKey,
+        "removed a zero-width character".into(),
+    ));
+
+    let screen = render(&model);
+
+    let row = screen
+        .lines()
+        .find(|line| line.contains("Public key"))
+        .unwrap_or_default();
+    assert!(row.contains("removed a zero-width character"), "{screen}");
+}
+
+#[test]
+fn newer_error_replaces_reconnect_line() {
+    let mut model = model_at(Step::Role);
+    model.step = Step::Connect;
+    model.forget_connection();
+    model.error = Some(report("could not reach the site"));
+
+    let screen = render(&model);
+
+    assert_hides(&screen, "The connection settings changed");
+    assert_shows(&screen, "Could not reach the site.");
 }
