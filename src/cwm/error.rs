@@ -134,9 +134,11 @@ pub enum CwmError {
     )]
     ClientIdRejected { client_id: String, message: String },
 
+    /// The message leaves the public key out: when the halves were swapped, the value in
+    /// the public key's place is the private key.
     #[error(
-        "ConnectWise rejected the API key with public key {public_key:?} for company \
-         {company_id:?} (HTTP 401). Check the company ID and that both keys were copied whole"
+        "ConnectWise rejected the API key for company {company_id:?} (HTTP 401). Check the \
+         company ID, and that both halves were copied whole and not swapped"
     )]
     Unauthorized {
         company_id: String,

@@ -230,6 +230,19 @@ pub fn validate_client_id(client_id: &str) -> Result<(), ProvisionError> {
             group.len() == length && group.chars().all(|c| c.is_ascii_hexdigit())
         });
     let braced = trimmed.starts_with('{') && trimmed.ends_with('}');
+    let like_key = trimmed.len() == crate::secrets::paste::KEY_LENGTH
+        && trimmed.chars().all(|c| c.is_ascii_alphanumeric());
+    if like_key {
+        // A key half pasted into the wrong field may be a private key, so it is not repeated.
+        return Err(ProvisionError::InvalidInput {
+            field: "client ID",
+            value: "(16 letters and digits, not shown)".to_owned(),
+            fix: "that looks like an API key half, not a client ID; the client ID is a GUID \
+                  such as 3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f from \
+                  developer.connectwise.com/ClientID"
+                .into(),
+        });
+    }
     if is_guid {
         Ok(())
     } else if braced {
@@ -276,5 +289,12 @@ mod tests {
         let error = validate_client_id("{3f2c9a4e-1b7d-4c8e-9f00-2a6b5c7d8e9f}")
             .expect_err("braces rejected");
         assert!(error.to_string().contains("remove the braces"), "{error}");
+    }
+
+    #[test]
+    fn key_like_client_id_not_repeated() {
+        let error = validate_client_id("TKcu7ilQ9nBPCGhI").expect_err("not a GUID");
+        assert!(!error.to_string().contains("TKcu7ilQ9nBPCGhI"), "{error}");
+        assert!(error.to_string().contains("API key half"), "{error}");
     }
 }
