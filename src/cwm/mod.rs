@@ -189,10 +189,10 @@ impl Client {
                 .header("clientId", &credentials.client_id);
             let response = send_with_context(request, &url, options.timeout).await?;
             let status = response.status();
-            if !is_retryable(status) || attempt >= 2 {
+            if !is_retryable(status) || attempt >= retry_limit(status) {
                 break response;
             }
-            let wait = retry_after(&response).unwrap_or(Duration::from_millis(500 << attempt));
+            let wait = retry_wait(&response, attempt);
             tracing::warn!(
                 status = status.as_u16(),
                 attempt,
@@ -426,9 +426,8 @@ impl Client {
                 Err(error) => return Err(error),
                 Ok(response) => {
                     let status = response.status();
-                    if is_retryable(status) && attempt < 2 {
-                        let wait =
-                            retry_after(&response).unwrap_or(Duration::from_millis(500 << attempt));
+                    if is_retryable(status) && attempt < retry_limit(status) {
+                        let wait = retry_wait(&response, attempt);
                         tracing::warn!(
                             path,
                             status = status.as_u16(),
@@ -458,8 +457,28 @@ impl Client {
             path: path.to_owned(),
             detail: error.to_string(),
         })?;
-        let response = self.execute(method.clone(), &url, Some(body)).await?;
-        self.decode(method, path, response).await
+        let mut attempt = 0;
+        loop {
+            let response = self
+                .execute(method.clone(), &url, Some(body.clone()))
+                .await?;
+            let status = response.status();
+            // A 429 means the server rejected the write without acting on it, so sending it again
+            // cannot create a second object. Any other failure goes back to the caller, which
+            // looks the object up before it writes again.
+            if status == StatusCode::TOO_MANY_REQUESTS && attempt < retry_limit(status) {
+                let wait = retry_wait(&response, attempt);
+                tracing::warn!(
+                    path,
+                    attempt,
+                    "{method} rate-limited, sent again after {wait:?}"
+                );
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+            return self.decode(method, path, response).await;
+        }
     }
 
     async fn execute(
@@ -527,7 +546,7 @@ impl Client {
         if error.is_client_id_problem() {
             return Err(CwmError::ClientIdRejected {
                 client_id: self.credentials.client_id.clone(),
-                // The message ends the sentence; the error adds its own full stop.
+                // The message ends the sentence, and the error adds its own full stop.
                 message: error
                     .body
                     .message
@@ -577,6 +596,24 @@ fn error_body(bytes: &[u8]) -> ErrorBody {
         message: (!message.is_empty()).then_some(message),
         ..ErrorBody::default()
     }
+}
+
+/// Returns how many times a read is retried after `status`. A rate limit gets more tries than
+/// a busy server, because the reads that a step sends together all meet it at once.
+fn retry_limit(status: StatusCode) -> u32 {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        5
+    } else {
+        2
+    }
+}
+
+/// Returns the wait before retry `attempt`: `Retry-After` or a doubling delay, plus a random
+/// part, so that reads rejected together do not all return in the same instant.
+fn retry_wait(response: &reqwest::Response, attempt: u32) -> Duration {
+    let base = retry_after(response).unwrap_or(Duration::from_millis(500 << attempt.min(4)));
+    let spread = 250 * u64::from(attempt + 1);
+    base + Duration::from_millis(rand::random_range(0..=spread))
 }
 
 fn is_retryable(status: StatusCode) -> bool {
