@@ -307,7 +307,10 @@ fn settings_precedence_flag_env_file() {
     };
     expect("site", "https://flag.example.test", "flag");
     let mut command = isolated.command(&["config", "show", "--output", "json"]);
-    command.env("CWM_SITE", "");
+    command
+        .env("CWM_SITE", "")
+        .env("V360_TOOLS_DIR", "")
+        .env("V360_CA_CERT", "");
     let (code, stdout, stderr) = run(command);
     assert_eq!(code, 0, "{stderr}");
     let empty_variable = json(&stdout);
@@ -317,6 +320,11 @@ fn settings_precedence_flag_env_file() {
         "{empty_variable}"
     );
     assert_eq!(setting(&empty_variable, "site")["source"], "config_file");
+    assert_eq!(
+        setting(&empty_variable, "tools_dir")["source"],
+        "config_file"
+    );
+    assert_eq!(setting(&empty_variable, "ca_cert")["source"], "unset");
     expect("company_id", "from-env", "environment");
     expect(
         "client_id",

@@ -86,6 +86,9 @@ async fn check(
     let catalog = settings::tool_catalog(connection).map_err(invalid)?;
     let tools =
         settings::select_tools(&catalog, std::slice::from_ref(&args.tool)).map_err(invalid)?;
+    let tool_ids: Vec<&str> = tools.iter().map(|tool| tool.id.as_str()).collect();
+    let variables = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    settings::check_tool_key_variables(&tool_ids, variables).map_err(invalid)?;
     let requirements = Requirements::merge(&tools);
     let tool_id = tools
         .first()
@@ -131,16 +134,35 @@ async fn check(
     };
     output.public_key = Some(pair.public_key.clone());
 
-    let status = check_key(
-        &site_input,
-        &company_id,
-        &client_id,
-        &pair,
-        &args.member_id,
-        &requirements,
-        &options,
-    )
-    .await
+    let check = |member: String| {
+        let (site_input, company_id, client_id) = (&site_input, &company_id, &client_id);
+        let (pair, requirements, options) = (&pair, &requirements, &options);
+        async move {
+            check_key(
+                site_input,
+                company_id,
+                client_id,
+                pair,
+                &member,
+                requirements,
+                options,
+            )
+            .await
+        }
+    };
+    // With Choice 2 the tool's member carries the tool's suffix, so a key of that member is the
+    // right one too.
+    let per_tool_member = format!(
+        "{}{}",
+        args.member_id.trim(),
+        tools.first().map(|tool| tool.suffix()).unwrap_or_default()
+    );
+    let status = match check(args.member_id.trim().to_owned()).await {
+        Err(ProvisionError::KeyWrongMember { actual, .. }) if actual == per_tool_member => {
+            check(per_tool_member).await
+        }
+        other => other,
+    }
     .map_err(|error: ProvisionError| {
         let mut message = error.to_string();
         if matches!(error, ProvisionError::KeyRejected { .. }) {

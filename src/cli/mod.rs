@@ -41,9 +41,10 @@ pub mod env {
     name = "v360-setup",
     version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("BUILD_COMMIT"), ")"),
     about = "Set up ConnectWise Manage API access for Visionary 360's tools",
-    long_about = "Creates the security role, the API member V360API and a per-tool API key \
-                  through the ConnectWise REST API, verifying each step live. Without a \
-                  subcommand it starts the interactive wizard.",
+    long_about = "Creates the security role and the API member V360API through the ConnectWise \
+                  REST API, guides you through the two steps only the web UI can do (the role's \
+                  permission levels and the tool's API key), and verifies each step live. \
+                  Without a subcommand it starts the interactive wizard.",
     after_help = "Examples:\n  v360-setup --demo                      try the wizard against a built-in sandbox\n  \
                   v360-setup                             run the wizard against your site\n  \
                   v360-setup plan --tool email-reconnector\n  \
@@ -100,11 +101,11 @@ pub struct ConnectionArgs {
     pub client_id: Option<String>,
 
     /// PEM certificate of the private certificate authority of an on-premise server.
-    #[arg(long, value_name = "FILE", env = env::CA_CERT, global = true)]
+    #[arg(long, value_name = "FILE", env = env::CA_CERT, global = true, value_parser = path_or_empty)]
     pub ca_cert: Option<PathBuf>,
 
     /// Folder of extra tool manifests (*.toml), read after the config directory's tools folder.
-    #[arg(long, value_name = "DIR", env = env::TOOLS_DIR, global = true)]
+    #[arg(long, value_name = "DIR", env = env::TOOLS_DIR, global = true, value_parser = path_or_empty)]
     pub tools_dir: Option<PathBuf>,
 
     /// Use a security role that has the admin flag (not recommended).
@@ -114,6 +115,12 @@ pub struct ConnectionArgs {
     /// Rejected: a private key on the command line shows in the process list.
     #[arg(long, hide = true, global = true, value_name = "KEY")]
     pub private_key: Option<String>,
+}
+
+/// Parses a path, accepting an empty value so that a variable set to nothing, such as
+/// `V360_CA_CERT=`, counts as unset (see `config::merge`) instead of stopping every command.
+fn path_or_empty(value: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(value))
 }
 
 #[derive(Debug, Subcommand)]
