@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::cwm::Credentials;
 use crate::handoff::registration::RegistrationFields;
 use crate::provision::Target;
-use crate::secrets::keystore::account_name;
+use crate::secrets::keystore::{account_name, minted_account};
 use crate::secrets::paste::{clean_key, KeyHalf};
 use crate::secrets::KeyPair;
 use crate::tui::command::{Command, DemoLevel};
@@ -562,6 +562,12 @@ pub(super) fn store_key(model: &mut Model) -> Option<Command> {
         &connection.company_id,
         &model.key_tool().id,
     );
+    // A minted key goes to its own entry, as apply stores it, so that it never replaces a
+    // durable key stored for the tool.
+    let account = match verified.route {
+        KeyRoute::Tokens => minted_account(&account),
+        KeyRoute::Durable => account,
+    };
     let pair = verified.pair.clone();
     if !may_start(model) {
         return None;

@@ -1521,6 +1521,14 @@ fn minted_key_fills_fields_and_expires() {
     let verified = model.key.result.as_ref().expect("minted key kept");
     assert_eq!(verified.expiration.as_deref(), Some("2027-01-04T12:00:00Z"));
     assert!(model.has_unsaved_key());
+
+    // Like apply, the wizard keeps a minted pair apart from the tool's durable entry.
+    model.step = Step::Registration;
+    let command = press(&mut model, KeyCode::Char('s'));
+    let Some(Command::StoreKey { account, .. }) = command else {
+        panic!("expected store key, got {command:?}");
+    };
+    assert_eq!(account, "127.0.0.1/sandbox/email-reconnector/minted");
 }
 
 /// Replies to the request in flight with the message that `reply` builds from its id.
