@@ -188,18 +188,13 @@ impl Client {
                 .get(url.clone())
                 .header("clientId", &credentials.client_id);
             let response = send_with_context(request, &url, options.timeout).await?;
-            let status = response.status();
-            if !is_retryable(status) || attempt >= retry_limit(status) {
-                break response;
+            if is_retryable(response.status())
+                && pause_before_retry(&response, attempt, "company lookup").await
+            {
+                attempt += 1;
+                continue;
             }
-            let wait = retry_wait(&response, attempt);
-            tracing::warn!(
-                status = status.as_u16(),
-                attempt,
-                "company lookup retried after {wait:?}"
-            );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+            break response;
         };
         let status = response.status();
         let text = response
@@ -425,17 +420,9 @@ impl Client {
                 }
                 Err(error) => return Err(error),
                 Ok(response) => {
-                    let status = response.status();
-                    if is_retryable(status) && attempt < retry_limit(status) {
-                        let wait = retry_wait(&response, attempt);
-                        tracing::warn!(
-                            path,
-                            status = status.as_u16(),
-                            attempt,
-                            "GET retried after {wait:?}"
-                        );
-                        tokio::time::sleep(wait).await;
-                    } else {
+                    let retry = is_retryable(response.status())
+                        && pause_before_retry(&response, attempt, &format!("GET {path}")).await;
+                    if !retry {
                         return self.decode(Method::GET, path, response).await;
                     }
                 }
@@ -444,8 +431,9 @@ impl Client {
         }
     }
 
-    /// Sends a POST, PUT or PATCH once. It is never retried here: after a transport error the
-    /// caller must look the object up to learn whether the write took effect.
+    /// Sends a POST, PUT or PATCH. Only a 429 is sent again, because the server did not act on
+    /// it. After any other failure the caller must look the object up to learn whether the write
+    /// took effect.
     async fn send_json<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
@@ -462,18 +450,13 @@ impl Client {
             let response = self
                 .execute(method.clone(), &url, Some(body.clone()))
                 .await?;
-            let status = response.status();
             // A 429 means the server rejected the write without acting on it, so sending it again
             // cannot create a second object. Any other failure goes back to the caller, which
             // looks the object up before it writes again.
-            if status == StatusCode::TOO_MANY_REQUESTS && attempt < retry_limit(status) {
-                let wait = retry_wait(&response, attempt);
-                tracing::warn!(
-                    path,
-                    attempt,
-                    "{method} rate-limited, sent again after {wait:?}"
-                );
-                tokio::time::sleep(wait).await;
+            let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
+            if rate_limited
+                && pause_before_retry(&response, attempt, &format!("{method} {path}")).await
+            {
                 attempt += 1;
                 continue;
             }
@@ -598,7 +581,24 @@ fn error_body(bytes: &[u8]) -> ErrorBody {
     }
 }
 
-/// Returns how many times a read is retried after `status`. A rate limit gets more tries than
+/// Waits before retry `attempt` of `request`, which got a retryable status, and returns true.
+/// Returns false at once when the retries for that status are used up.
+async fn pause_before_retry(response: &reqwest::Response, attempt: u32, request: &str) -> bool {
+    let status = response.status();
+    if attempt >= retry_limit(status) {
+        return false;
+    }
+    let wait = retry_wait(response, attempt);
+    tracing::warn!(
+        status = status.as_u16(),
+        attempt,
+        "{request} retried after {wait:?}"
+    );
+    tokio::time::sleep(wait).await;
+    true
+}
+
+/// Returns how many times a request is retried after `status`. A rate limit gets more tries than
 /// a busy server, because the reads that a step sends together all meet it at once.
 fn retry_limit(status: StatusCode) -> u32 {
     if status == StatusCode::TOO_MANY_REQUESTS {
