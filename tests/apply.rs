@@ -239,12 +239,8 @@ fn command_with_admin(sandbox: &SandboxProcess, args: &[&str]) -> Command {
     command
         .args(args)
         .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("CWM_SITE", &sandbox.url)
-        .env("CWM_COMPANY_ID", &sandbox.company_id)
-        .env("CWM_PUBLIC_KEY", &sandbox.admin_public_key)
-        .env("CWM_PRIVATE_KEY", &sandbox.admin_private_key)
-        .env("CWM_CLIENT_ID", &sandbox.client_id);
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    sandbox.admin_env(&mut command);
     command
 }
 
@@ -397,7 +393,7 @@ fn private_ca_needs_ca_cert_flag() {
     assert!(error.contains("certificate"), "{error}");
     assert!(error.contains("--ca-cert"), "{error}");
 
-    // A file that holds no certificate is named before any request.
+    // A file that contains no certificate is named before any request.
     let not_pem = std::env::temp_dir().join(format!("v360-not-pem-{}.txt", std::process::id()));
     std::fs::write(&not_pem, "echo this is a script\n").expect("file written");
     let wrong_file = command_with_admin(&sandbox, &plan)

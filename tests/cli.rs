@@ -10,10 +10,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::SandboxProcess;
+use common::{Isolated, SandboxProcess};
 use serde_json::Value;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_v360-setup");
 const SUBCOMMANDS: &[&str] = &[
     "apply",
     "plan",
@@ -24,22 +23,14 @@ const SUBCOMMANDS: &[&str] = &[
     "man",
 ];
 
-/// A HOME, config and state folder of its own, so that no test reads or writes the user's.
-struct Isolated {
-    folder: tempfile::TempDir,
+/// The config file and log folder that the binary uses inside an isolated environment.
+trait Layout {
+    fn config_file(&self) -> PathBuf;
+    fn write_config(&self, text: &str);
+    fn log_folder(&self) -> PathBuf;
 }
 
-impl Isolated {
-    fn new() -> Self {
-        Isolated {
-            folder: tempfile::tempdir().expect("temporary folder"),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.folder.path().join(name)
-    }
-
+impl Layout for Isolated {
     fn config_file(&self) -> PathBuf {
         self.path("config").join("v360-setup").join("config.toml")
     }
@@ -52,18 +43,6 @@ impl Isolated {
 
     fn log_folder(&self) -> PathBuf {
         self.path("state").join("v360-setup").join("logs")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(BINARY);
-        command
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"));
-        command
     }
 }
 
@@ -270,7 +249,7 @@ fn setting<'a>(show: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} missing from {show}"))
 }
 
-/// The folders follow XDG_CONFIG_HOME and XDG_STATE_HOME on Linux only.
+/// Runs on Linux only, where the folders follow XDG_CONFIG_HOME and XDG_STATE_HOME.
 #[test]
 #[cfg(target_os = "linux")]
 fn settings_precedence_flag_env_file() {
@@ -335,7 +314,7 @@ fn settings_precedence_flag_env_file() {
     assert_eq!(setting(&show, "ca_cert")["source"], "unset");
 }
 
-/// The folders follow XDG_CONFIG_HOME and XDG_STATE_HOME on Linux only.
+/// Runs on Linux only, where the folders follow XDG_CONFIG_HOME and XDG_STATE_HOME.
 #[test]
 #[cfg(target_os = "linux")]
 fn bad_config_file_names_fix() {
@@ -361,15 +340,16 @@ fn bad_config_file_names_fix() {
     assert_eq!(report["status"], "invalid_input");
     let message = report["error"].as_str().expect("error text");
     assert!(message.contains("CWM_PRIVATE_KEY"), "{message}");
-    assert!(!stdout.contains("Pr1vateInAFile99") && !stderr.contains("Pr1vateInAFile99"));
+    assert!(!stdout.contains("Pr1vateInAFile99"));
+    assert!(!stderr.contains("Pr1vateInAFile99"));
 
-    // `config path` still answers, so the user can find the file to fix.
+    // `config path` still works, so the user can find the file to fix.
     let (code, path, _) = run(isolated.command(&["config", "path"]));
     assert_eq!(code, 0);
     assert_eq!(path.trim(), file);
 }
 
-/// The folders follow XDG_CONFIG_HOME and XDG_STATE_HOME on Linux only.
+/// Runs on Linux only, where the folders follow XDG_CONFIG_HOME and XDG_STATE_HOME.
 #[test]
 #[cfg(target_os = "linux")]
 fn plan_uses_config_file_site() {
@@ -421,7 +401,7 @@ fn plan_uses_config_file_site() {
     );
 }
 
-/// The folders follow XDG_CONFIG_HOME and XDG_STATE_HOME on Linux only.
+/// Runs on Linux only, where the folders follow XDG_CONFIG_HOME and XDG_STATE_HOME.
 #[test]
 #[cfg(target_os = "linux")]
 fn log_level_and_file_flags() {

@@ -16,56 +16,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use common::SandboxProcess;
+use common::{Isolated, SandboxProcess};
 use serde_json::{json, Value};
 use v360_setup::cwm::{Client, Credentials};
 use v360_setup::handoff::registration::{self, RegistrationFields};
 use v360_setup::secrets::KeyPair;
 
-/// A folder for HOME and the XDG directories of one test, removed on drop.
-struct Isolated {
-    root: PathBuf,
-}
-
-impl Isolated {
-    fn new(test: &str) -> Isolated {
-        let root = std::env::temp_dir().join(format!("v360-leak-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        for folder in ["home", "config", "state", "data", "cache", "tmp"] {
-            std::fs::create_dir_all(root.join(folder)).expect("create test folder");
-        }
-        Isolated { root }
-    }
-
-    fn path(&self, folder: &str) -> PathBuf {
-        self.root.join(folder)
-    }
-
-    fn command(&self, sandbox: &SandboxProcess) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_v360-setup"));
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_STATE_HOME", self.path("state"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
-            .env("TMPDIR", self.path("tmp"))
-            .env("RUST_LOG", "trace")
-            .env("CWM_SITE", &sandbox.url)
-            .env("CWM_COMPANY_ID", &sandbox.company_id)
-            .env("CWM_PUBLIC_KEY", &sandbox.admin_public_key)
-            .env("CWM_PRIVATE_KEY", &sandbox.admin_private_key)
-            .env("CWM_CLIENT_ID", &sandbox.client_id);
-        command
-    }
-}
-
-impl Drop for Isolated {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
+/// Returns `v360-setup` in `isolated` with the sandbox's administrator settings and full
+/// tracing, so that the leak search sees everything the program can write.
+fn admin_command(isolated: &Isolated, sandbox: &SandboxProcess) -> Command {
+    let mut command = isolated.command(&[]);
+    sandbox.admin_env(&mut command).env("RUST_LOG", "trace");
+    command
 }
 
 /// Returns every file under `folder` with its contents.
@@ -115,7 +77,7 @@ struct Run {
 
 fn run_apply(isolated: &Isolated, sandbox: &SandboxProcess, tool_key: Option<(&str, &str)>) -> Run {
     let log_file = isolated.path("state").join("v360-setup.log");
-    let mut command = isolated.command(sandbox);
+    let mut command = admin_command(isolated, sandbox);
     command.args([
         "apply",
         "--tool",
@@ -142,7 +104,7 @@ fn run_apply(isolated: &Isolated, sandbox: &SandboxProcess, tool_key: Option<(&s
 #[test]
 fn apply_and_handoff_leak_no_private_key() {
     let sandbox = SandboxProcess::start();
-    let isolated = Isolated::new("apply");
+    let isolated = Isolated::new();
     let mut outputs = Vec::new();
 
     // First run: the role is created with every level at None.
@@ -178,8 +140,7 @@ fn apply_and_handoff_leak_no_private_key() {
 
     // check, in both output formats, with the key from the environment.
     for format in ["json", "text"] {
-        let output = isolated
-            .command(&sandbox)
+        let output = admin_command(&isolated, &sandbox)
             .args(["check", "--tool", "email-reconnector", "--output", format])
             .env("V360_TOOL_PUBLIC_KEY", &tool_public)
             .env("V360_TOOL_PRIVATE_KEY", &tool_private)
@@ -244,7 +205,7 @@ fn apply_and_handoff_leak_no_private_key() {
 
     let request_log =
         serde_json::to_string(&sandbox.request_log()).expect("request log serializes");
-    let files = files_under(&isolated.root);
+    let files = files_under(isolated.root());
     let mut secrets = secret_forms(
         &sandbox.company_id,
         &sandbox.admin_public_key,

@@ -97,6 +97,16 @@ impl SandboxProcess {
         );
     }
 
+    /// Points `command` at this sandbox as its administrator, through the CWM_ variables.
+    pub fn admin_env<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .env("CWM_SITE", &self.url)
+            .env("CWM_COMPANY_ID", &self.company_id)
+            .env("CWM_PUBLIC_KEY", &self.admin_public_key)
+            .env("CWM_PRIVATE_KEY", &self.admin_private_key)
+            .env("CWM_CLIENT_ID", &self.client_id)
+    }
+
     pub fn request_log(&self) -> Vec<Value> {
         self.control_get("/__sandbox/requests")
             .as_array()
@@ -143,5 +153,45 @@ mod http {
             let status = response.status().as_u16();
             (status, response.text().await.unwrap_or_default())
         })
+    }
+}
+
+/// A HOME, XDG folders and TMPDIR of one test, so that the binary reads and writes none of the
+/// user's files. Removed on drop.
+pub struct Isolated {
+    folder: tempfile::TempDir,
+}
+
+impl Isolated {
+    pub fn new() -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        for name in ["home", "config", "state", "data", "cache", "tmp"] {
+            std::fs::create_dir_all(folder.path().join(name)).expect("test folder created");
+        }
+        Isolated { folder }
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        self.folder.path()
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.folder.path().join(name)
+    }
+
+    /// Returns `v360-setup` with `args` and an environment of these folders and PATH only.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_v360-setup"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
+            .env("TMPDIR", self.path("tmp"));
+        command
     }
 }
