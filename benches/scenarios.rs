@@ -208,7 +208,7 @@ fn critical_path(requests: &[Value]) -> usize {
 /// Keys of a finished setup, one per tool in target order.
 type Keys = Vec<KeyPair>;
 
-/// Runs the setup of every target the way the wizard does. `keys` holds the tools' existing
+/// Runs the setup of every target the way the wizard does. `keys` contains the tools' existing
 /// keys, and `None` creates new ones as the web UI would. Returns the time without the web UI
 /// steps, and the verified keys.
 async fn run_setup(site: &Site, targets: &[Target], keys: Option<&Keys>) -> (Duration, Keys) {

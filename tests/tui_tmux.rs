@@ -743,9 +743,9 @@ async fn rerun_rotates_key() {
     );
 
     let second = run_wizard_to_summary(&sandbox, false).await;
-    // Five more than apply's 7 for a new key on a site already set up: step 2 shows the
-    // existing member in its pickers, so it reads the pick lists and the administrator's
-    // defaults, together with the member in one round trip.
+    // That is five more than apply's 7 for a new key on a site already set up. Step 2 shows
+    // the existing member in its pickers, so it reads the pick lists and the administrator's
+    // defaults in the same round trip as the member.
     let rerun_requests = sandbox.api_request_count().await - fresh_requests;
     assert!(
         rerun_requests <= 12,

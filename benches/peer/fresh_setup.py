@@ -8,7 +8,7 @@ that no other member has the identifier, reading the lists the member needs. Las
 the new key. The two steps that only the web UI can do (setting the role's levels, creating the
 key) go through the sandbox's control paths and are left out of the time.
 
-Usage: fresh_setup.py JOB.json. JOB.json holds the sandbox's start-up line (url, company_id,
+Usage: fresh_setup.py JOB.json. JOB.json contains the sandbox's start-up line (url, company_id,
 client_id, admin_public_key, admin_private_key, ca_cert) plus role_name, member_identifier,
 key_description and requirements ([{"module", "function", "verb", "level"}]). The script
 prints one JSON line: {"seconds": the time without the web UI steps}.

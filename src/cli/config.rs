@@ -147,7 +147,7 @@ fn line_of(text: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Where a setting's value came from.
+/// The origin of a setting's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
@@ -352,7 +352,8 @@ mod tests {
     fn missing_file_gives_no_settings() {
         let folder = tempfile::tempdir().expect("temporary folder");
         let settings = load(&folder.path().join(FILE_NAME)).expect("a missing file is fine");
-        assert!(settings.site.is_none() && settings.tools_dir.is_none());
+        assert!(settings.site.is_none());
+        assert!(settings.tools_dir.is_none());
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub struct KeyReport {
     /// Reminder to delete the key this one replaces, on a re-run for an existing member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_key: Option<String>,
-    /// Where a minted key's pair was stored: the keyring and the entry's name.
+    /// The keyring and the entry name under which a minted key's pair was stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_in: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

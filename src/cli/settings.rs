@@ -31,8 +31,8 @@ fn read_key_env(name: &str) -> Option<SecretString> {
 }
 
 /// Cleans a key half given in a variable or flag the way the wizard cleans a pasted one:
-/// removes the spaces, line breaks and invisible characters that copying adds, says on standard
-/// error what was removed, and checks ConnectWise's key format. `source` names where the value
+/// removes the spaces, line breaks and invisible characters that copying adds, reports on
+/// standard error what was removed, and checks ConnectWise's key format. `source` names where the value
 /// came from; errors never contain the value.
 pub fn clean_key_setting(
     source: &str,

@@ -161,7 +161,7 @@ async fn verify_with(
 }
 
 /// Reads `/system/mySecurity` as the key. One request proves all three facts: a wrong pair gets
-/// 401, and the answer names the key's member and lists its effective permissions.
+/// 401, and the response names the key's member and lists its effective permissions.
 async fn read_security_as(client: &Client, pair: &KeyPair) -> Result<Vec<RoleSetting>, CwmError> {
     client.with_key(pair.clone()).my_security().await
 }

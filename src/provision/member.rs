@@ -164,7 +164,7 @@ impl Session {
     }
 
     /// Reads what creating an API member needs while the role step still runs: the picker
-    /// lists and, for each identifier that no API member has, whether a non-API member holds it.
+    /// lists and, for each identifier that no API member has, whether a non-API member has it.
     /// Skipped when a look-up found an API member, because a re-run with the member in place
     /// needs none of it. Errors are logged and left for the member step to meet again.
     pub(super) async fn prefetch_member(&self) {

@@ -19,7 +19,7 @@ pub enum ExitSignal {
     HangUp,
 }
 
-/// What a left click selects, as the view recorded it for the cell clicked.
+/// The element a left click selects, as the view recorded it for the cell clicked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClickTarget {
     /// A step in the header.

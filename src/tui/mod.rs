@@ -94,8 +94,8 @@ impl fmt::Debug for WizardOptions {
 ///
 /// The terminal is restored before this returns, also on error.
 pub async fn run(options: WizardOptions) -> anyhow::Result<ExitCode> {
-    // Raw mode and the alternate screen need a terminal on both ends; without one, say so
-    // before any escape sequence reaches a pipe or a file.
+    // Raw mode and the alternate screen need a terminal on both ends. Without one, the error
+    // is printed before any escape sequence reaches a pipe or a file.
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!("error: {}", strings::NOT_A_TERMINAL);
         return Ok(crate::cli::Exit::InvalidInput.into());

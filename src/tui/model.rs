@@ -215,8 +215,8 @@ pub struct Model {
     pub left_field: bool,
     pub audit: Vec<AuditEvent>,
     pub clipboard: ClipboardState,
-    /// Why this terminal may ignore clipboard writes, shown after each copy; `None` for a
-    /// terminal known to carry them out.
+    /// The reason this terminal may ignore clipboard writes, shown after each copy. `None` for
+    /// a terminal known to carry them out.
     pub clipboard_warning: Option<String>,
     /// Counts the ticks since start; the clipboard timeout is measured in ticks.
     pub ticks: u64,

@@ -297,8 +297,8 @@ pub(super) fn ask_to_quit(model: &mut Model) {
     }
     match model.step {
         Step::Summary => model.exit = Some(Exit::Finished),
-        // The Connect screen asks too: a second Esc meant to leave a field would otherwise
-        // drop what was typed there.
+        // The Connect screen also requests confirmation, because a second Esc meant to leave
+        // a field would otherwise drop what was typed there.
         Step::Connect | Step::Role | Step::Member | Step::Key | Step::Registration => {
             model.confirm = Some(Confirm::Quit);
             model.notice = Some(strings::CONFIRM_QUIT.into());
